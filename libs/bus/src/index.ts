@@ -1,2 +1,3 @@
 export * from './bus.js';
 export * from './errors.js';
+export * from './nats-server.js';
