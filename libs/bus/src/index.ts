@@ -1,3 +1,4 @@
 export * from './bus.js';
 export * from './errors.js';
 export * from './nats-server.js';
+export * from './subjects.js';
