@@ -2,3 +2,4 @@ export * from './bus.js';
 export * from './errors.js';
 export * from './nats-server.js';
 export * from './subjects.js';
+export * from './codec.js';
