@@ -3,3 +3,5 @@ export * from './errors.js';
 export * from './nats-server.js';
 export * from './subjects.js';
 export * from './codec.js';
+export * from './memory-bus.js';
+export * from './memory-network.js';
