@@ -115,3 +115,9 @@ export function foregroundUpArgs(opts: UpOptions): string[] {
   if (opts.natsPort !== undefined) args.push('--nats-port', String(opts.natsPort));
   return args;
 }
+
+/** A host name as a NATS subject token: its first label, lowercase, other characters as `-`. */
+export function instanceName(hostname: string): string {
+  const label = hostname.split('.')[0]?.toLowerCase().replace(/[^a-z0-9_-]/g, '-') ?? '';
+  return label === '' ? 'localhost' : label;
+}
