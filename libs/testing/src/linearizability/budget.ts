@@ -38,11 +38,11 @@ export class Budget {
   /** Takes one step; false once the budget is spent. */
   spend(): boolean {
     if (this.reason !== undefined) return false;
-    this.stepsTaken++;
-    if (this.stepsTaken > this.maxSteps) {
+    if (this.stepsTaken >= this.maxSteps) {
       this.reason = 'steps';
       return false;
     }
+    this.stepsTaken++;
     const { now, deadlineMs } = this.options;
     if (deadlineMs !== undefined && now !== undefined && this.stepsTaken % DEADLINE_CHECK_INTERVAL_STEPS === 1) {
       if (now() > deadlineMs) {
