@@ -68,3 +68,8 @@ export interface Bus {
   /** Drains: delivers what is in flight, stops subscriptions, closes. Idempotent. */
   close(): Promise<void>;
 }
+
+/** An empty message (no data, no headers) ends a reply stream (Bus.requestStream). */
+export function isEndOfStream(msg: Msg): boolean {
+  return msg.data.length === 0 && (msg.headers === undefined || Object.keys(msg.headers).length === 0);
+}

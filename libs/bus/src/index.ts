@@ -5,3 +5,4 @@ export * from './subjects.js';
 export * from './codec.js';
 export * from './memory-bus.js';
 export * from './memory-network.js';
+export * from './nats-bus.js';

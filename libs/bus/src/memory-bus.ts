@@ -7,15 +7,16 @@
 // Once closed or crashed every operation fails with ClosedError.
 
 import type { Clock, TimerId } from '@skiff/actors';
-import type {
-  Bus,
-  Headers,
-  Msg,
-  PublishOptions,
-  RequestOptions,
-  StreamOptions,
-  SubscribeOptions,
-  Subscription,
+import {
+  isEndOfStream,
+  type Bus,
+  type Headers,
+  type Msg,
+  type PublishOptions,
+  type RequestOptions,
+  type StreamOptions,
+  type SubscribeOptions,
+  type Subscription,
 } from './bus.js';
 import { ClosedError, NoRespondersError, TimeoutError } from './errors.js';
 import { MsgQueue } from './msg-queue.js';
@@ -49,11 +50,6 @@ export interface NetworkPort {
 }
 
 type EndpointState = 'open' | 'closed' | 'crashed';
-
-/** An empty message (no data, no headers) ends a reply stream (Bus.requestStream). */
-export function isEndOfStream(msg: Msg): boolean {
-  return msg.data.length === 0 && (msg.headers === undefined || Object.keys(msg.headers).length === 0);
-}
 
 export class MemoryMsg implements Msg {
   constructor(
