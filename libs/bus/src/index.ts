@@ -6,3 +6,4 @@ export * from './codec.js';
 export * from './memory-bus.js';
 export * from './memory-network.js';
 export * from './nats-bus.js';
+export * from './endpoint.js';
