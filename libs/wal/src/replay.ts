@@ -1,0 +1,122 @@
+// Rebuilding the log from its records, oldest first. Rules:
+// - an entry at index i discards every entry >= i seen before (a follower truncating a
+//   conflicting suffix, Raft §5.3);
+// - the latest hard state wins;
+// - a snapshot marker keeps the entries after it if the log holds its last included entry with the
+//   same term, else discards the whole log (Raft §7);
+// - the first entry may start above the log's end: the segments before it were released after a
+//   snapshot. Any later gap is corruption.
+// Entries up to the markers stay in memory until the caller picks a snapshot, so that a damaged
+// newest snapshot can fall back to an older one when the log still reaches back to it.
+import { snapshotKeepsLog, type LogView } from './log-rules.js';
+import { EMPTY_HARD_STATE, type HardState, type SnapshotMeta, type WalEntry, type WalRecord } from './types.js';
+
+export interface ReplayResult {
+  readonly hardState: HardState;
+  readonly sawHardState: boolean;
+  /** The index just before `entries[0]`. */
+  readonly baseIndex: number;
+  readonly entries: readonly WalEntry[];
+  /** Snapshots the log can restart from, newest first (none of them below baseIndex). */
+  readonly candidates: readonly SnapshotMeta[];
+  /** The newest marker in the log, usable or not. */
+  readonly latestMarker: SnapshotMeta | null;
+}
+
+export class Replayer implements LogView {
+  private hardState: HardState = EMPTY_HARD_STATE;
+  private sawHardState = false;
+  private entries: WalEntry[] = [];
+  private base = 0;
+  private baseTerm: number | undefined = undefined;
+  private sawEntry = false;
+  private latest: SnapshotMeta | null = null;
+  private candidates: SnapshotMeta[] = [];
+
+  get snapshotIndex(): number {
+    return this.latest?.index ?? 0;
+  }
+
+  get lastIndex(): number {
+    return this.base + this.entries.length;
+  }
+
+  termAt(index: number): number | undefined {
+    if (index === this.base) return this.baseTerm;
+    if (index < this.base || index > this.lastIndex) return undefined;
+    return this.entries[index - this.base - 1]!.term;
+  }
+
+  /** Applies one record; a string is why the log is inconsistent at this record. */
+  apply(record: WalRecord): string | null {
+    switch (record.type) {
+      case 'hardState':
+        this.hardState = record.hardState;
+        this.sawHardState = true;
+        return null;
+      case 'entry':
+        return this.applyEntry(record.entry);
+      case 'snapshot':
+        return this.applyMarker(record.meta);
+    }
+  }
+
+  result(): ReplayResult {
+    const usable = this.candidates.filter((meta) => meta.index >= this.base && meta.index <= this.lastIndex);
+    return {
+      hardState: this.hardState,
+      sawHardState: this.sawHardState,
+      baseIndex: this.base,
+      entries: this.entries,
+      candidates: dedupe(usable).sort((a, b) => b.index - a.index),
+      latestMarker: this.latest,
+    };
+  }
+
+  private applyEntry(entry: WalEntry): string | null {
+    if (entry.index > this.lastIndex + 1) {
+      if (this.sawEntry) return `entry ${entry.index} leaves a gap after index ${this.lastIndex}`;
+      this.base = entry.index - 1;
+      this.baseTerm = undefined;
+      this.entries = [];
+    } else if (entry.index <= this.base) {
+      return `entry ${entry.index} is at or below the start of the log (${this.base})`;
+    } else {
+      this.entries.length = entry.index - this.base - 1;
+    }
+    this.entries.push(entry);
+    this.sawEntry = true;
+    return null;
+  }
+
+  private applyMarker(meta: SnapshotMeta): string | null {
+    const latest = this.latest;
+    if (latest !== null && meta.index === latest.index && meta.term !== latest.term) {
+      return `two snapshots at index ${meta.index} with terms ${latest.term} and ${meta.term}`;
+    }
+    if (latest !== null && meta.index <= latest.index) {
+      // A copy of an older marker at the head of a segment (or a repeat): a candidate, nothing more.
+      this.candidates.push(meta);
+      return null;
+    }
+    if (snapshotKeepsLog(this, meta)) this.candidates.push(meta);
+    else {
+      this.entries = [];
+      this.base = meta.index;
+      this.baseTerm = meta.term;
+      this.candidates = [meta];
+    }
+    this.latest = meta;
+    return null;
+  }
+}
+
+function dedupe(metas: readonly SnapshotMeta[]): SnapshotMeta[] {
+  const seen = new Set<string>();
+  return metas.filter((meta) => {
+    const key = `${meta.index}/${meta.term}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
