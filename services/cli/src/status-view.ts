@@ -1,0 +1,55 @@
+// What `skiff status` prints. Pure: facts in, text out.
+
+import type { ServiceStatus } from './cluster-client.js';
+import type { ClusterState } from './state-file.js';
+import { formatAge, renderTable } from './table.js';
+
+export const SERVICE_HEADERS = ['SERVICE', 'INSTANCE', 'VERSION', 'ENDPOINTS', 'HEALTH'] as const;
+
+/** A service's health from the service framework: it answers PING, and its endpoints report no errors. */
+export function serviceHealth(s: ServiceStatus): string {
+  if (!s.pinged) return 'no ping reply';
+  if (s.metadata['ready'] === 'false') return 'not ready';
+  if (s.errors > 0) return `${s.errors}/${s.requests} requests failed${s.lastError === undefined ? '' : ` (last: ${s.lastError})`}`;
+  return 'ok';
+}
+
+export function serviceRows(services: readonly ServiceStatus[]): string[][] {
+  return services.map((s) => [
+    s.name,
+    s.metadata['instance'] ?? s.id,
+    s.version,
+    s.endpoints.length === 0 ? '-' : s.endpoints.join(','),
+    serviceHealth(s),
+  ]);
+}
+
+export function renderClusterFacts(state: ClusterState, dataDir: string, nowMs: number): string {
+  const started = Date.parse(state.startedAt);
+  const nats =
+    state.managedNats === undefined
+      ? `${state.natsUrls.join(',')} (external)`
+      : `${state.natsUrls.join(',')} (managed, pid ${state.managedNats.pid})`;
+  const rows = [
+    ['cluster', state.cluster],
+    ['state', `running (pid ${state.pid}, up ${formatAge(nowMs - started)})`],
+    ['NATS', nats],
+    ['components', state.components.join(', ')],
+    ['nodes', String(state.nodes)],
+    ['data', dataDir],
+    ['version', state.version],
+  ];
+  const width = Math.max(...rows.map(([k]) => k!.length));
+  return rows.map(([k, v]) => `${k!.padEnd(width)}   ${v}`).join('\n');
+}
+
+export function renderStatus(state: ClusterState, dataDir: string, nowMs: number, services: readonly ServiceStatus[] | string): string {
+  const facts = renderClusterFacts(state, dataDir, nowMs);
+  const table =
+    typeof services === 'string'
+      ? `services: ${services}`
+      : services.length === 0
+        ? 'services: none answered $SRV.PING'
+        : renderTable(SERVICE_HEADERS, serviceRows(services));
+  return `${facts}\n\n${table}\n`;
+}
