@@ -37,6 +37,8 @@ export interface NatsBusOptions {
   readonly token?: string;
   /** Deadline for each connection attempt. */
   readonly timeoutMs?: number;
+  /** Try the servers in the given order instead of shuffling them (nats.js shuffles by default). */
+  readonly noRandomize?: boolean;
   /** Wait between reconnect attempts to the same server. */
   readonly reconnectTimeWaitMs?: number;
   /** Bound on draining at close; the connection is closed hard after it. */
@@ -81,6 +83,7 @@ export class NatsBus implements Bus {
       maxPingOut: 2,
       // Each request would capture a stack trace for its error; our errors are re-created anyway.
       noAsyncTraces: true,
+      ...(opts.noRandomize === true ? { noRandomize: true } : {}),
       ...(opts.name === undefined ? {} : { name: opts.name }),
       ...(opts.user === undefined ? {} : { user: opts.user }),
       ...(opts.pass === undefined ? {} : { pass: opts.pass }),
