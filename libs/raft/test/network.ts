@@ -1,0 +1,186 @@
+// A pure in-test network of Raft cores: no timers, no I/O. Messages queue up and are delivered in
+// FIFO order when a test asks; links can be cut (partitions) and messages dropped by a filter.
+// Each member has a toy state machine (the list of applied strings) so tests can compare what
+// every member applied, and invariants are checked after every step.
+
+import { step } from '../src/step.js';
+import { createRaft, type RaftState, type RestoreState } from '../src/state.js';
+import type { RaftConfig } from '../src/config.js';
+import type { RaftInput } from '../src/inputs.js';
+import type { Message } from '../src/messages.js';
+import type { ReadState } from '../src/read-only.js';
+import type { ProposeResult, Ready } from '../src/ready.js';
+import { entryAt, lastIndex } from '../src/log.js';
+import type { Entry, MemberId } from '../src/types.js';
+
+export interface Member {
+  state: RaftState;
+  applied: string[];
+  readStates: ReadState[];
+  proposals: ProposeResult[];
+  installedSnapshots: number;
+}
+
+export type ConfigOverrides = Omit<RaftConfig, 'id' | 'members'>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const bytes = (text: string): Uint8Array => encoder.encode(text);
+export const text = (data: Uint8Array): string => decoder.decode(data);
+
+export class Network {
+  readonly members = new Map<MemberId, Member>();
+  readonly queue: Message[] = [];
+  readonly delivered: Message[] = [];
+  private readonly cut = new Set<string>();
+  private dropFilter: (m: Message) => boolean = () => false;
+  private readonly leadersByTerm = new Map<number, MemberId>();
+
+  constructor(ids: readonly MemberId[], overrides: ConfigOverrides = {}, restore: Record<MemberId, RestoreState> = {}) {
+    for (const id of ids) {
+      const state = createRaft({ ...overrides, id, members: ids }, restore[id] ?? {});
+      this.members.set(id, { state, applied: [], readStates: [], proposals: [], installedSnapshots: 0 });
+    }
+  }
+
+  member(id: MemberId): Member {
+    const m = this.members.get(id);
+    if (m === undefined) throw new Error(`no member ${id}`);
+    return m;
+  }
+
+  state(id: MemberId): RaftState {
+    return this.member(id).state;
+  }
+
+  /** Feeds one input to one member and routes its Ready. */
+  step(id: MemberId, input: RaftInput): Ready {
+    const member = this.member(id);
+    const { state, ready } = step(member.state, input);
+    member.state = state;
+    this.handleReady(member, ready);
+    this.checkInvariants();
+    return ready;
+  }
+
+  campaign(id: MemberId): Ready {
+    return this.step(id, { type: 'electionTimeout' });
+  }
+
+  heartbeat(id: MemberId): Ready {
+    return this.step(id, { type: 'heartbeatTimeout' });
+  }
+
+  propose(id: MemberId, ...values: string[]): ProposeResult {
+    const ready = this.step(id, { type: 'propose', entries: values.map(bytes) });
+    return ready.proposal!;
+  }
+
+  /** Delivers queued messages (and those they cause) until none is left; returns how many. */
+  deliverAll(maxMessages = 10_000): number {
+    let count = 0;
+    for (let m = this.queue.shift(); m !== undefined; m = this.queue.shift()) {
+      if (++count > maxMessages) throw new Error('network did not quiesce');
+      if (this.cut.has(link(m.from, m.to)) || this.dropFilter(m)) continue;
+      this.delivered.push(m);
+      this.step(m.to, m);
+    }
+    return count;
+  }
+
+  /** Delivers only the messages queued now (one round trip leg), not those they cause. */
+  deliverRound(): void {
+    const round = this.queue.splice(0, this.queue.length);
+    for (const m of round) {
+      if (this.cut.has(link(m.from, m.to)) || this.dropFilter(m)) continue;
+      this.delivered.push(m);
+      this.step(m.to, m);
+    }
+  }
+
+  dropMessages(): Message[] {
+    return this.queue.splice(0, this.queue.length);
+  }
+
+  isolate(id: MemberId): void {
+    this.partition([id], [...this.members.keys()].filter((x) => x !== id));
+  }
+
+  partition(...groups: MemberId[][]): void {
+    for (const a of groups) for (const b of groups) if (a !== b) for (const x of a) for (const y of b) this.cut.add(link(x, y));
+  }
+
+  heal(): void {
+    this.cut.clear();
+    this.dropFilter = () => false;
+  }
+
+  drop(filter: (m: Message) => boolean): void {
+    this.dropFilter = filter;
+  }
+
+  leaders(): MemberId[] {
+    return [...this.members].filter(([, m]) => m.state.role === 'leader').map(([id]) => id);
+  }
+
+  /** Election then delivery: the usual way to get a leader in a test. */
+  elect(id: MemberId): void {
+    this.campaign(id);
+    this.deliverAll();
+    if (this.state(id).role !== 'leader') throw new Error(`${id} did not win`);
+  }
+
+  logTerms(id: MemberId): number[] {
+    const log = this.state(id).log;
+    const terms: number[] = [];
+    for (let i = log.compactedIndex + 1; i <= lastIndex(log); i++) terms.push(entryAt(log, i)!.term);
+    return terms;
+  }
+
+  private handleReady(member: Member, ready: Ready): void {
+    if (ready.snapshotToInstall !== null) {
+      member.applied = JSON.parse(text(ready.snapshotToInstall.data)) as string[];
+      member.installedSnapshots++;
+    }
+    for (const e of ready.committedEntries) applyEntry(member, e);
+    member.readStates.push(...ready.readStates);
+    if (ready.proposal !== null) member.proposals.push(ready.proposal);
+    this.queue.push(...ready.messages);
+  }
+
+  /** Election Safety, Log Matching and State Machine Safety (Raft Figure 3), checked after each step. */
+  private checkInvariants(): void {
+    for (const [id, m] of this.members) {
+      if (m.state.role !== 'leader') continue;
+      const known = this.leadersByTerm.get(m.state.term);
+      if (known !== undefined && known !== id) throw new Error(`two leaders in term ${m.state.term}: ${known}, ${id}`);
+      this.leadersByTerm.set(m.state.term, id);
+    }
+    const applied = [...this.members.values()].map((m) => m.applied);
+    const longest = applied.reduce((a, b) => (b.length > a.length ? b : a), []);
+    for (const list of applied) {
+      list.forEach((v, i) => {
+        if (longest[i] !== v) throw new Error(`state machines diverge at ${i}: ${v} vs ${longest[i]}`);
+      });
+    }
+  }
+}
+
+function applyEntry(member: Member, e: Entry): void {
+  if (e.data.byteLength > 0) member.applied.push(text(e.data));
+}
+
+function link(a: MemberId, b: MemberId): string {
+  return `${a}->${b}`;
+}
+
+/** Entries for a restored log: terms[i] is the term of index i + 1. */
+export function entriesWithTerms(terms: readonly number[]): Entry[] {
+  return terms.map((term, i) => ({ index: i + 1, term, data: bytes(`e${i + 1}t${term}`) }));
+}
+
+/** A snapshot of the toy state machine. */
+export function snapshotOf(member: Member): Uint8Array {
+  return bytes(JSON.stringify(member.applied));
+}
