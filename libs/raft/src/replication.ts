@@ -63,7 +63,9 @@ export function handleAppendResponse(s: RaftState, m: AppendEntriesResp, out: Ou
   const pr = s.progress.get(m.from);
   if (pr === undefined) return s;
   if (!m.success) return handleReject(s, m, pr, out);
-  const updated = m.index <= lastIndex(s.log) ? maybeUpdate(pr, m.index) : null;
+  if (m.index > lastIndex(s.log)) return s;
+  // A probe answered at the known match (e.g. right after a snapshot) also proves the follower in step.
+  const updated = maybeUpdate(pr, m.index) ?? (pr.state === ProgressState.probe && pr.match === m.index ? pr : null);
   if (updated === null) return s;
   const before = s.log.committed;
   const committed = maybeCommit(withProgress(s, m.from, afterAck(updated)), out);
