@@ -113,7 +113,7 @@ function decodeBody(body: Uint8Array): WalRecord | string {
       const term = readU64(view, 1 + U64_BYTES);
       if (typeof index === 'string') return index;
       if (typeof term === 'string') return term;
-      return { type: 'entry', entry: { index, term, data: body.slice(1 + 2 * U64_BYTES) } satisfies WalEntry };
+      return { type: 'entry', entry: { index, term, data: new Uint8Array(body.subarray(1 + 2 * U64_BYTES)) } satisfies WalEntry };
     }
     case RecordType.hardState:
       return decodeHardState(body, view);

@@ -31,7 +31,7 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot | string {
   const term = readU64(view, 16);
   const length = readU64(view, 24);
   if (length !== bytes.length - SNAPSHOT_HEADER_BYTES) return `data length ${length} does not match the file`;
-  const data = bytes.subarray(SNAPSHOT_HEADER_BYTES);
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset + SNAPSHOT_HEADER_BYTES, length);
   const expected = crc32(data, crc32(bytes.subarray(0, 32)));
   if (expected !== view.getUint32(32, true)) return 'checksum mismatch';
   return { meta: { index, term }, data };
