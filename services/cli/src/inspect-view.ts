@@ -9,6 +9,8 @@ export interface ActorRow {
   readonly machineId: string;
   readonly state: unknown;
   readonly status: string | undefined;
+  /** The machine's chart, when the describe asked for definitions. */
+  readonly definition?: unknown;
 }
 
 export interface DescribedService {
@@ -34,7 +36,8 @@ export function parseDescribeReply(env: Fields): DescribedService | string {
   const rows: ActorRow[] = [];
   for (const a of actors) {
     if (!isFields(a) || !isString(a['id']) || !isString(a['machineId'])) return `malformed actor in reply from ${service}/${instance}`;
-    rows.push({ id: a['id'], machineId: a['machineId'], state: a['state'], status: isString(a['status']) ? a['status'] : undefined });
+    const row = { id: a['id'], machineId: a['machineId'], state: a['state'], status: isString(a['status']) ? a['status'] : undefined };
+    rows.push(a['definition'] === undefined ? row : { ...row, definition: a['definition'] });
   }
   return { service, instance, actors: rows };
 }

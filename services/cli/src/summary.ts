@@ -42,7 +42,7 @@ export function renderSummary(f: SummaryFacts): string {
     '',
     'Next:',
     `  skiff status${flags}`,
-    `  skiff inspect${flags}         (add --watch to follow transitions)`,
+    `  skiff inspect${flags} [--watch]`,
     `  skiff down${flags}`,
   ];
   if (f.foreground) lines.push('', 'Ctrl-C stops the cluster.');

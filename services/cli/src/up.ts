@@ -3,6 +3,7 @@
 // waits for a stop request (SIGINT, SIGTERM, or a component failing), then stops components in
 // reverse order, then NATS, and removes cluster.json. Logs go to `<data-dir>/skiff.log`.
 
+import { openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Listr, type ListrTask } from 'listr2';
@@ -47,7 +48,9 @@ export async function runUp(opts: UpOptions, deps: UpDeps): Promise<number> {
   prepareDataDir(opts.dataDir);
   const lock = acquireStartLock(opts.dataDir, opts.cluster);
   const logFile = join(opts.dataDir, LOG_FILE);
-  const destination = pino.destination({ dest: logFile, append: true, sync: false });
+  // An fd opened here makes the stream ready at once: a start that fails within milliseconds
+  // still flushes its last lines (sonic-boom refuses flushSync before an async open completes).
+  const destination = pino.destination({ dest: openSync(logFile, 'a'), sync: false });
   const logger = createLogger({ component: 'skiff', instance: instanceName(hostname()), destination });
   const shutdown = new Shutdown();
   const removeHooks = installProcessHooks(shutdown, logger);

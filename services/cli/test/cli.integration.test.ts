@@ -1,0 +1,216 @@
+// The real `skiff` as a child process, against a real nats-server: up --detach, status, inspect
+// (table, JSON, watch), a refused second up, down, and no process left behind. Every run uses a
+// fresh cluster name, a temp data dir and a temp HOME, so it never touches ~/.skiff.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/skiff.mjs', import.meta.url));
+const STEP_TIMEOUT_MS = 90_000;
+
+interface Result {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+let home: string;
+let dataDir: string;
+const cluster = `t${process.pid}${Math.floor(Math.random() * 1e6)}`;
+const started: ChildProcess[] = [];
+
+function skiffProcess(args: readonly string[]): ChildProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  return child;
+}
+
+function skiff(...args: string[]): Promise<Result> {
+  const child = skiffProcess(args);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
+
+/**
+ * Gone: no such process, or a zombie. kill(pid, 0) alone cannot tell, and on this machine pid 1
+ * does not always reap orphans, so a dead detached process may linger as a zombie.
+ */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+function readState(): { pid: number; managedNats: { pid: number } | null; natsUrls: string[]; components: string[] } {
+  return JSON.parse(readFileSync(join(dataDir, 'cluster.json'), 'utf8'));
+}
+
+async function busyPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { server, port: address.port };
+}
+
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'skiff-home-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+});
+
+afterAll(async () => {
+  // A failed assertion must not leave a cluster running: stop it the way a user would.
+  if (existsSync(join(dataDir, 'cluster.json'))) await skiff('down', '--cluster', cluster, '--data-dir', dataDir);
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(home, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('skiff up --detach, status, inspect, down', () => {
+  const at = (): string[] => ['--cluster', cluster, '--data-dir', dataDir];
+  let state: ReturnType<typeof readState>;
+
+  it('starts a cluster in the background and returns once it answers', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const up = await skiff('up', '--detach', ...at(), '--timeout', '60');
+    expect(up.err).toBe('');
+    expect(up.code).toBe(0);
+    expect(up.out).toContain(`Skiff cluster ${cluster} is up`);
+    expect(up.out).toContain(`skiff status --cluster ${cluster}`);
+    state = readState();
+    expect(state.components).toEqual(['supervisor']);
+    expect(gone(state.pid)).toBe(false);
+    expect(state.managedNats).not.toBeNull();
+    expect(gone(state.managedNats!.pid)).toBe(false);
+  });
+
+  it('reports it running, with the supervisor service healthy', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const status = await skiff('status', ...at());
+    expect(status.code).toBe(0);
+    expect(status.out).toContain(`running (pid ${state.pid}`);
+    expect(status.out).toContain(state.natsUrls[0]);
+    expect(status.out).toMatch(/^supervisor\s.*\sok$/m);
+  });
+
+  it('shows the supervisor actor running, as a table and as JSON', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const table = await skiff('inspect', ...at());
+    expect(table.code).toBe(0);
+    expect(table.out.split('\n')[0]).toMatch(/^SERVICE\s+INSTANCE\s+ACTOR\s+MACHINE\s+STATE$/);
+    expect(table.out).toMatch(/^supervisor\s+\S+\s+cluster\s+cluster\s+running$/m);
+    const json = await skiff('inspect', ...at(), '--json');
+    expect(json.code).toBe(0);
+    const parsed = JSON.parse(json.out) as { services: { service: string; actors: { id: string; state: unknown; definition?: unknown }[] }[] };
+    const supervisor = parsed.services.find((s) => s.service === 'supervisor');
+    const actor = supervisor?.actors.find((a) => a.id === 'cluster');
+    expect(actor?.state).toBe('running');
+    expect(JSON.stringify(actor?.definition)).toContain('stopping');
+  });
+
+  it('refuses a second up for the running cluster, detached or not', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const detached = await skiff('up', '--detach', ...at());
+    expect(detached.code).toBe(1);
+    expect(detached.err).toContain(`cluster ${cluster} is already running (pid ${state.pid})`);
+    const foreground = await skiff('up', ...at());
+    expect(foreground.code).toBe(1);
+    expect(foreground.err).toContain('already running');
+    expect(readState().pid).toBe(state.pid);
+  });
+
+  it('stops it with down; --watch sees the supervisor stop; nothing is left running', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const watch = skiffProcess(['inspect', '--watch', ...at()]);
+    let watched = '';
+    watch.stdout!.on('data', (c: Buffer) => (watched += c.toString()));
+    const watchEnded = new Promise<number | null>((resolve) => watch.once('close', resolve));
+    // Bounded wait for the watcher to subscribe (it prints the table first).
+    for (let i = 0; i < 300 && !watched.includes('watching transitions'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(watched).toContain('watching transitions');
+
+    const down = await skiff('down', ...at());
+    expect(down.code).toBe(0);
+    expect(down.out).toContain(`cluster ${cluster} stopped`);
+    expect(gone(state.pid)).toBe(true);
+    expect(gone(state.managedNats!.pid)).toBe(true);
+    expect(existsSync(join(dataDir, 'cluster.json'))).toBe(false);
+
+    // The watcher notices the cluster is gone and ends by itself.
+    expect(await watchEnded).toBe(0);
+    expect(watched).toMatch(/supervisor\/\S+ cluster {2}running -> stopping {2}on stop/);
+
+    const status = await skiff('status', ...at());
+    expect(status.code).toBe(1);
+    expect(status.err).toContain(`cluster ${cluster} is not running`);
+    const again = await skiff('down', ...at());
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('is not running');
+  });
+});
+
+describe('skiff up failures', () => {
+  it('names a busy --nats-port and how to fix it', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const { server, port } = await busyPort();
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+    try {
+      const up = await skiff('up', '--cluster', `${cluster}p`, '--data-dir', dir, '--nats-port', String(port));
+      expect(up.code).toBe(1);
+      expect(up.err).toContain(`127.0.0.1:${port} is already in use`);
+      expect(up.err).toContain('--nats-port');
+      expect(existsSync(join(dir, 'cluster.json'))).toBe(false);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows the end of the log when the detached cluster exits before ready', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const { server, port } = await busyPort();
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+    try {
+      const up = await skiff('up', '--detach', '--cluster', `${cluster}q`, '--data-dir', dir, '--nats-port', String(port));
+      expect(up.code).toBe(1);
+      expect(up.err).toContain('exited (1) before it was ready');
+      expect(up.err).toContain('already in use');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops a foreground cluster cleanly on SIGTERM', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+    try {
+      const child = skiffProcess(['up', '--cluster', `${cluster}f`, '--data-dir', dir]);
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+      const file = join(dir, 'cluster.json');
+      for (let i = 0; i < 600 && !existsSync(file) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      const fg = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; managedNats: { pid: number } };
+      expect(fg.pid).toBe(child.pid);
+      child.kill('SIGTERM');
+      expect(await closed).toBe(0);
+      expect(out).toContain('Stopping cluster');
+      expect(existsSync(file)).toBe(false);
+      expect(gone(fg.managedNats.pid)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
