@@ -46,9 +46,17 @@ function zobrist(index: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** Visited (linearized set, state) pairs. Exact: a hash collision falls back to comparing the sets. */
+interface Visited {
+  readonly stateHash: string;
+  readonly words: Uint32Array;
+}
+
+/**
+ * Visited (linearized set, state) pairs. Exact: pairs whose sets share a hash are told apart by
+ * comparing the sets. Keyed by a 30-bit number so that V8 keeps the keys as small integers.
+ */
 export class VisitedCache {
-  private readonly seen = new Map<string, Uint32Array[]>();
+  private readonly seen = new Map<number, Visited[]>();
   private count = 0;
 
   get size(): number {
@@ -57,15 +65,17 @@ export class VisitedCache {
 
   /** Records the pair; false when it had been visited already. */
   add(linearized: LinearizedSet, stateHash: string): boolean {
-    const key = `${linearized.hash}|${stateHash}`;
+    const key = linearized.hash & 0x3fffffff;
     const bucket = this.seen.get(key);
     if (bucket === undefined) {
-      this.seen.set(key, [linearized.snapshot()]);
+      this.seen.set(key, [{ stateHash, words: linearized.snapshot() }]);
       this.count++;
       return true;
     }
-    if (bucket.some((words) => linearized.equals(words))) return false;
-    bucket.push(linearized.snapshot());
+    for (const visited of bucket) {
+      if (visited.stateHash === stateHash && linearized.equals(visited.words)) return false;
+    }
+    bucket.push({ stateHash, words: linearized.snapshot() });
     this.count++;
     return true;
   }

@@ -34,7 +34,7 @@ export function explainIllegal<S, I, O extends Defined>(model: Model<S, I, O>, r
     ...prefix.slice(-PREFIX_LINES_MAX).map((op) => `  ${describeOperation(model, op)}`),
     `State after it: ${describeState(model, report.stateAfterPrefix)}`,
     `Cannot be linearized: ${describeOperation(model, report.operation)}`,
-    `  it returned before any of the operations that could come next fit the state:`,
+    `  the search reached its return with no way to extend the prefix; operations tried next (each failed here or led to a dead end):`,
     ...candidates.slice(0, CANDIDATE_LINES_MAX).map((op) => `  ${describeOperation(model, op)}`),
   ];
   if (candidates.length > CANDIDATE_LINES_MAX) lines.push(`  ... and ${candidates.length - CANDIDATE_LINES_MAX} more`);
