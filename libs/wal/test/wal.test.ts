@@ -182,6 +182,16 @@ describe('Wal snapshots', () => {
     expect(state.entries.map((e) => e.index)).toEqual([7, 8, 9, 10]);
   });
 
+  it('runs overlapping snapshot saves one after the other', async () => {
+    const { wal } = await openWal();
+    await wal.append({ entries: entries(1, 10, 1) });
+    const saves = [wal.saveSnapshot({ index: 4, term: 1 }, data('4')), wal.saveSnapshot({ index: 8, term: 1 }, data('8'))];
+    const stale = wal.saveSnapshot({ index: 6, term: 1 }, data('6'));
+    await Promise.all(saves);
+    await expect(stale).rejects.toThrow(/not newer/);
+    expect((await wal.loadLatestSnapshot())?.meta).toEqual({ index: 8, term: 1 });
+  });
+
   it('replaces the log for a snapshot past its end (a follower installing a snapshot)', async () => {
     const { wal } = await openWal();
     await wal.append({ entries: entries(1, 5, 1) });
