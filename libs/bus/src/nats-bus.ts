@@ -26,6 +26,7 @@ import {
   type Subscription,
 } from './bus.js';
 import { BusError, ClosedError, NoRespondersError, TimeoutError } from './errors.js';
+import { RequestMux } from './nats-request-mux.js';
 import { assertPattern, assertSubject, subjectToken } from './subjects.js';
 
 export interface NatsBusOptions {
@@ -62,6 +63,7 @@ export class TransportError extends BusError {
 
 export class NatsBus implements Bus {
   private closing: Promise<void> | undefined;
+  private mux: RequestMux | undefined;
 
   private constructor(
     /** The underlying nats.js connection (the services framework registers through it). */
@@ -122,18 +124,14 @@ export class NatsBus implements Bus {
   async request(subject: string, data: Uint8Array, opts: RequestOptions): Promise<Msg> {
     this.assertOpen();
     assertSubject(subject);
+    this.mux ??= new RequestMux(this.connection, (err, s) => this.fail(err, s, 0));
     try {
-      const hdrs = toNatsHeaders(opts.headers);
-      const reply = await this.connection.request(
-        subject,
-        data,
-        hdrs === undefined ? { timeout: opts.timeoutMs } : { timeout: opts.timeoutMs, headers: hdrs },
-      );
-      return new NatsBusMsg(reply);
+      return new NatsBusMsg(await this.mux.request(subject, data, toNatsHeaders(opts.headers), opts.timeoutMs));
     } catch (err) {
       throw this.fail(err, subject, opts.timeoutMs);
     }
   }
+
 
   async *requestStream(subject: string, data: Uint8Array, opts: StreamOptions): AsyncIterable<Msg> {
     this.assertOpen();
@@ -188,6 +186,7 @@ export class NatsBus implements Bus {
 
   private async drain(): Promise<void> {
     const nc = this.connection;
+    this.mux?.close(new ClosedError(`bus ${this.name}`));
     if (nc.isClosed()) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.closeTimeoutMs)));

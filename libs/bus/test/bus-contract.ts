@@ -136,6 +136,27 @@ export function busContract(label: string, makeFixture: () => Promise<BusFixture
       expect((err as TimeoutError).subject).toBe('svc.silent');
     });
 
+    it('drops a late answer instead of handing it to a later request', async () => {
+      const server = await connect('server');
+      const client = await connect('client');
+      const sub = server.subscribe('svc.late');
+      void (async () => {
+        let held: Msg | undefined;
+        for await (const m of sub) {
+          if (held === undefined) {
+            held = m;
+            continue;
+          }
+          held.respond(bytes('late'));
+          m.respond(bytes(`answer:${text(m)}`));
+        }
+      })();
+      await server.flush();
+      await expect(client.request('svc.late', bytes('first'), { timeoutMs: 100 })).rejects.toBeInstanceOf(TimeoutError);
+      const second = await client.request('svc.late', bytes('second'), { timeoutMs: 2_000 });
+      expect(text(second)).toBe('answer:second');
+    });
+
     it('streams replies until an empty message ends the stream', async () => {
       const server = await connect('server');
       const client = await connect('client');
