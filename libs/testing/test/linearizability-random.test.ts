@@ -3,6 +3,9 @@
 // moment, must always be linearizable; corrupted copies must not be. Small random histories must get
 // the same verdict as a brute-force search over every order.
 import { describe, expect, it } from 'vitest';
+
+// Generous: these loop over hundreds of seeds on a shared 2-core machine. Not a timing assertion.
+const SLOW_TEST_TIMEOUT_MS = 60_000;
 import { SeededRandom, type Random } from '@skiff/actors';
 import {
   checkKvRevisionOrder,
@@ -233,7 +236,7 @@ describe('histories from a real sequential execution', () => {
       if (result.type === 'linearizable') expectValidWitness(history, result.linearizations);
       expect({ seed, violations: checkKvRevisionOrder(history) }).toEqual({ seed, violations: [] });
     }
-  });
+  }, SLOW_TEST_TIMEOUT_MS);
 
   it('are linearizable at sim scale: 3,000 operations over 50 keys', () => {
     for (let seed = 1; seed <= 5; seed++) {
@@ -243,13 +246,13 @@ describe('histories from a real sequential execution', () => {
       expect({ seed, type: result.type }).toEqual({ seed, type: 'linearizable' });
       expect(result.stats.partitions).toBe(50);
     }
-  });
+  }, SLOW_TEST_TIMEOUT_MS);
 
   it('become illegal when corrupted, on the corrupted key', () => {
     const seen = new Map<string, number>();
     for (let seed = 1; seed <= 100; seed++) {
       const rng = new SeededRandom(seed);
-      const { history } = generate(rng, { operations: 120, keys: rng.int(1, 3), spread: rng.int(0, 40), withRevisions: rng.chance(0.5) });
+      const { history } = generate(rng, { operations: 80, keys: rng.int(1, 3), spread: rng.int(0, 40), withRevisions: rng.chance(0.5) });
       for (const corruption of corruptions(rng, history)) {
         seen.set(corruption.name, (seen.get(corruption.name) ?? 0) + 1);
         const result = checkLinearizability(kvModel, corruption.history);
@@ -259,7 +262,7 @@ describe('histories from a real sequential execution', () => {
     }
     // Each kind of corruption was actually exercised.
     for (const name of ['value never written', 'read from the future', 'stale read']) expect(seen.get(name) ?? 0).toBeGreaterThan(20);
-  });
+  }, SLOW_TEST_TIMEOUT_MS);
 
   it('fail on a write revision lowered below one that finished before it started', () => {
     let tried = 0;
@@ -293,7 +296,7 @@ describe('small random histories against a brute-force search', () => {
     }
     expect(verdicts.linearizable).toBeGreaterThan(200);
     expect(verdicts.illegal).toBeGreaterThan(200);
-  });
+  }, SLOW_TEST_TIMEOUT_MS);
 });
 
 /** 2 to 7 operations on one or two keys with outputs drawn at random from a small plausible set. */
