@@ -121,7 +121,15 @@ export interface ServiceStatus {
   readonly requests: number;
   readonly errors: number;
   readonly lastError: string | undefined;
+  /** The answer of its `health` endpoint, when it has one (every Skiff service host does). */
+  readonly health: HealthAnswer | undefined;
 }
+
+export type HealthAnswer =
+  | { readonly type: 'answered'; readonly healthy: boolean; readonly ready: boolean; readonly failedActors: readonly string[] }
+  | { readonly type: 'unanswered'; readonly reason: string };
+
+export const HEALTH_ENDPOINT = 'health';
 
 /**
  * Every service registered with the NATS service framework on this connection's servers, with
@@ -140,9 +148,15 @@ export async function discoverServices(bus: NatsBus, cluster: string, waitMs = 1
   ]);
   const pinged = new Set(pings.map((p) => p.id));
   const statsById = new Map(stats.map((s) => [s.id, s]));
-  return infos
-    .filter((info) => info.metadata?.['cluster'] === undefined || info.metadata['cluster'] === cluster)
-    .map((info) => {
+  const ours = infos.filter((info) => info.metadata?.['cluster'] === undefined || info.metadata['cluster'] === cluster);
+  const healths = await Promise.all(
+    ours.map((info) => {
+      const endpoint = info.endpoints.find((e) => e.name === HEALTH_ENDPOINT);
+      return endpoint === undefined ? undefined : askHealth(bus, endpoint.subject, waitMs);
+    }),
+  );
+  return ours
+    .map((info, i) => {
       const endpoints = statsById.get(info.id)?.endpoints ?? [];
       const lastError = endpoints.map((e) => e.last_error).find((e) => e !== undefined && e !== '');
       return {
@@ -156,9 +170,28 @@ export async function discoverServices(bus: NatsBus, cluster: string, waitMs = 1
         requests: endpoints.reduce((n, e) => n + e.num_requests, 0),
         errors: endpoints.reduce((n, e) => n + e.num_errors, 0),
         lastError,
+        health: healths[i],
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** Asks one service instance's `health` endpoint (`{type: 'health'}` -> `health.status`). */
+async function askHealth(bus: Bus, subject: string, timeoutMs: number): Promise<HealthAnswer> {
+  try {
+    const reply = decode((await bus.request(subject, encode({ type: 'health' }), { timeoutMs })).data);
+    if (reply.type === 'error') return { type: 'unanswered', reason: String(reply['message']) };
+    const { healthy, ready, actors } = reply;
+    if (reply.type !== 'health.status' || typeof healthy !== 'boolean' || typeof ready !== 'boolean') {
+      return { type: 'unanswered', reason: `unexpected reply ${JSON.stringify(reply.type)}` };
+    }
+    const failedActors = Array.isArray(actors)
+      ? actors.filter((a) => (a as { status?: unknown })?.status === 'failed').map((a) => String((a as { id?: unknown }).id))
+      : [];
+    return { type: 'answered', healthy, ready, failedActors };
+  } catch (err) {
+    return { type: 'unanswered', reason: (err as Error).message };
+  }
 }
 
 async function collect<T>(pending: Promise<AsyncIterable<T>>): Promise<T[]> {

@@ -2,7 +2,7 @@
 // and stops. Every Skiff service (store members, apiserver, scheduler, controller-manager,
 // kubelets, proxy) enters a cluster through this one shape, listed in components.ts.
 
-import type { Clock, Logger } from '@skiff/actors';
+import type { Clock, ServiceLogger } from '@skiff/actors';
 import type { ClusterEvents } from './cluster-events.js';
 import type { UpOptions } from './options.js';
 
@@ -12,8 +12,8 @@ export interface ComponentContext {
   /** Every NATS server of the cluster (one when skiff manages it). */
   readonly natsUrls: readonly string[];
   readonly options: UpOptions;
-  /** Writes to `<data-dir>/skiff.log`; bind `component` with `logger.child(...)`. */
-  readonly logger: Logger;
+  /** Writes to `<data-dir>/skiff.log`, bound to this component; hand it to startServiceHost. */
+  readonly logger: ServiceLogger;
   /** One clock for every component of the process. */
   readonly clock: Clock;
   /** Names of every component, in start order. */

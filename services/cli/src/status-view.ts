@@ -6,11 +6,19 @@ import { formatAge, renderTable } from './table.js';
 
 export const SERVICE_HEADERS = ['SERVICE', 'INSTANCE', 'VERSION', 'ENDPOINTS', 'HEALTH'] as const;
 
-/** A service's health from the service framework: it answers PING, and its endpoints report no errors. */
+/**
+ * A service's health: its own `health` endpoint when it has one (no failed actor, ready), and the
+ * service framework's view (answers PING, endpoints without errors).
+ */
 export function serviceHealth(s: ServiceStatus): string {
   if (!s.pinged) return 'no ping reply';
-  if (s.metadata['ready'] === 'false') return 'not ready';
-  if (s.errors > 0) return `${s.errors}/${s.requests} requests failed${s.lastError === undefined ? '' : ` (last: ${s.lastError})`}`;
+  const h = s.health;
+  if (h?.type === 'unanswered') return `health unanswered (${h.reason})`;
+  if (h?.type === 'answered' && !h.healthy) {
+    return h.failedActors.length === 0 ? 'unhealthy' : `unhealthy (failed: ${h.failedActors.join(', ')})`;
+  }
+  if (h?.type === 'answered' && !h.ready) return 'not ready';
+  if (s.errors > 0) return `ok, ${s.errors}/${s.requests} requests failed${s.lastError === undefined ? '' : ` (last: ${s.lastError})`}`;
   return 'ok';
 }
 

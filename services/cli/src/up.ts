@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Listr, type ListrTask } from 'listr2';
 import { pino } from 'pino';
-import { createLogger, RealClock, type Logger } from '@skiff/actors';
+import { createLogger, RealClock, type Logger, type ServiceLogger } from '@skiff/actors';
 import {
   NatsServerNotFoundError,
   PortInUseError,
@@ -191,7 +191,7 @@ class ClusterRun {
   }
 
   private async startComponent(component: Component): Promise<void> {
-    const log = this.logger.child({ cluster: this.opts.cluster, part: component.name });
+    const log = serviceLogger(this.logger.child({ part: component.name }));
     this.events.emit({ type: 'component.starting', name: component.name });
     try {
       const starting = component.start(this.context(log));
@@ -208,7 +208,7 @@ class ClusterRun {
     this.events.emit({ type: 'component.ready', name: component.name });
   }
 
-  private context(logger: Logger): ComponentContext {
+  private context(logger: ServiceLogger): ComponentContext {
     return {
       cluster: this.opts.cluster,
       dataDir: this.opts.dataDir,
@@ -284,4 +284,9 @@ async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A child logger with the `loggerFor(actorId)` a service host expects. */
+function serviceLogger(logger: Logger): ServiceLogger {
+  return Object.assign(logger, { loggerFor: (actorId: string) => logger.child({ actorId }) });
 }

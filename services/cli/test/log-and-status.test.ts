@@ -48,6 +48,7 @@ describe('status view', () => {
     requests: 4,
     errors: 0,
     lastError: undefined,
+    health: { type: 'answered', healthy: true, ready: true, failedActors: [] },
   };
   const state: ClusterState = {
     v: 1,
@@ -65,7 +66,16 @@ describe('status view', () => {
   it('calls a service healthy when it answers PING without endpoint errors', () => {
     expect(serviceHealth(service)).toBe('ok');
     expect(serviceHealth({ ...service, pinged: false })).toBe('no ping reply');
-    expect(serviceHealth({ ...service, errors: 1, lastError: 'boom' })).toBe('1/4 requests failed (last: boom)');
+    expect(serviceHealth({ ...service, errors: 1, lastError: 'boom' })).toBe('ok, 1/4 requests failed (last: boom)');
+  });
+
+  it('takes the health endpoint answer first', () => {
+    expect(serviceHealth({ ...service, health: { type: 'answered', healthy: true, ready: false, failedActors: [] } })).toBe('not ready');
+    expect(serviceHealth({ ...service, health: { type: 'answered', healthy: false, ready: true, failedActors: ['m1'] } })).toBe(
+      'unhealthy (failed: m1)',
+    );
+    expect(serviceHealth({ ...service, health: { type: 'unanswered', reason: 'timed out' } })).toBe('health unanswered (timed out)');
+    expect(serviceHealth({ ...service, health: undefined })).toBe('ok');
   });
 
   it('shows uptime, NATS and the services table', () => {

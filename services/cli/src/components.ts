@@ -1,0 +1,8 @@
+// The components `skiff up` starts, in order, and stops in reverse order. Every Skiff service
+// joins a local cluster by being listed here; later: store members, apiserver, scheduler,
+// controller-manager, kubelets, proxy.
+
+import type { Component } from './component.js';
+import { supervisorComponent } from './supervisor.component.js';
+
+export const components: readonly Component[] = [supervisorComponent];
