@@ -187,15 +187,33 @@ export function renderNatsConfig(c: ServerConfig): string {
   return lines.join('\n') + '\n';
 }
 
+const START_ATTEMPTS_MAX = 3;
+
 export async function startNatsServer(opts: NatsServerOptions = {}): Promise<NatsServerProcess> {
   const binary = opts.binary ?? findNatsServerBinary();
   const host = opts.host ?? '127.0.0.1';
+  if (opts.port !== undefined) await assertPortFree(host, opts.port, 'client');
+  if (opts.clusterPort !== undefined) await assertPortFree(host, opts.clusterPort, 'cluster');
+  // A port picked by freePort can be taken by someone else before the server binds it: pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, host, opts);
+    } catch (err) {
+      const picked = err instanceof PortInUseError && !requestedPorts(opts).includes(err.port);
+      if (!picked || attempt >= START_ATTEMPTS_MAX) throw err;
+    }
+  }
+}
+
+function requestedPorts(opts: NatsServerOptions): number[] {
+  return [opts.port, opts.httpPort, opts.clusterPort].filter((p): p is number => p !== undefined);
+}
+
+async function startOnce(binary: string, host: string, opts: NatsServerOptions): Promise<NatsServerProcess> {
   const port = opts.port ?? (await freePort(host));
-  if (opts.port !== undefined) await assertPortFree(host, port, 'client');
   const httpPort = opts.httpPort ?? (await freePort(host));
   const clustered = opts.clusterName !== undefined || opts.clusterPort !== undefined || (opts.routes?.length ?? 0) > 0;
   const clusterPort = clustered ? (opts.clusterPort ?? (await freePort(host))) : undefined;
-  if (opts.clusterPort !== undefined) await assertPortFree(host, opts.clusterPort, 'cluster');
   const dir = mkdtempSync(join(tmpdir(), 'skiff-nats-'));
   const config: ServerConfig = {
     name: opts.name ?? `nats-${port}`,
