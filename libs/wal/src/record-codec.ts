@@ -56,7 +56,7 @@ function payloadSize(record: WalRecord): number {
     case 'hardState':
       return 2 * U64_BYTES + 1 + (record.hardState.vote === null ? 0 : Buffer.byteLength(record.hardState.vote, 'utf8'));
     case 'snapshot':
-      return 2 * U64_BYTES;
+      return 2 * U64_BYTES + 1;
   }
 }
 
@@ -81,7 +81,8 @@ function writeRecord(out: Buffer, start: number, record: WalRecord, payloadBytes
     case 'snapshot':
       out[body] = RecordType.snapshot;
       p = writeU64(out, p, record.meta.index);
-      writeU64(out, p, record.meta.term);
+      p = writeU64(out, p, record.meta.term);
+      out[p] = record.replacesLog ? 1 : 0;
       break;
   }
   const end = body + 1 + payloadBytes;
@@ -118,12 +119,14 @@ function decodeBody(body: Uint8Array): WalRecord | string {
     case RecordType.hardState:
       return decodeHardState(body, view);
     case RecordType.snapshot: {
-      if (payloadBytes !== 2 * U64_BYTES) return 'snapshot record has the wrong size';
+      if (payloadBytes !== 2 * U64_BYTES + 1) return 'snapshot record has the wrong size';
       const index = readU64(view, 1);
       const term = readU64(view, 1 + U64_BYTES);
+      const flag = body[1 + 2 * U64_BYTES];
       if (typeof index === 'string') return index;
       if (typeof term === 'string') return term;
-      return { type: 'snapshot', meta: { index, term } satisfies SnapshotMeta };
+      if (flag !== 0 && flag !== 1) return 'snapshot record has a bad flag';
+      return { type: 'snapshot', meta: { index, term } satisfies SnapshotMeta, replacesLog: flag === 1 };
     }
     default:
       return `unknown record type ${body[0]}`;

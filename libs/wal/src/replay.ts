@@ -2,13 +2,13 @@
 // - an entry at index i discards every entry >= i seen before (a follower truncating a
 //   conflicting suffix, Raft §5.3);
 // - the latest hard state wins;
-// - a snapshot marker keeps the entries after it if the log holds its last included entry with the
-//   same term, else discards the whole log (Raft §7);
+// - a snapshot marker either keeps the entries after it or discards the whole log, as decided by
+//   Raft §7 when it was saved and recorded in the marker;
 // - the first entry may start above the log's end: the segments before it were released after a
 //   snapshot. Any later gap is corruption.
 // Entries up to the markers stay in memory until the caller picks a snapshot, so that a damaged
 // newest snapshot can fall back to an older one when the log still reaches back to it.
-import { snapshotKeepsLog, type LogView } from './log-rules.js';
+import type { LogView } from './log-rules.js';
 import { EMPTY_HARD_STATE, type HardState, type SnapshotMeta, type WalEntry, type WalRecord } from './types.js';
 
 export interface ReplayResult {
@@ -57,7 +57,7 @@ export class Replayer implements LogView {
       case 'entry':
         return this.applyEntry(record.entry);
       case 'snapshot':
-        return this.applyMarker(record.meta);
+        return this.applyMarker(record.meta, record.replacesLog);
     }
   }
 
@@ -89,7 +89,7 @@ export class Replayer implements LogView {
     return null;
   }
 
-  private applyMarker(meta: SnapshotMeta): string | null {
+  private applyMarker(meta: SnapshotMeta, replacesLog: boolean): string | null {
     const latest = this.latest;
     if (latest !== null && meta.index === latest.index && meta.term !== latest.term) {
       return `two snapshots at index ${meta.index} with terms ${latest.term} and ${meta.term}`;
@@ -99,7 +99,7 @@ export class Replayer implements LogView {
       this.candidates.push(meta);
       return null;
     }
-    if (snapshotKeepsLog(this, meta)) this.candidates.push(meta);
+    if (!replacesLog) this.candidates.push(meta);
     else {
       this.entries = [];
       this.base = meta.index;

@@ -33,7 +33,12 @@ export const EMPTY_HARD_STATE: HardState = Object.freeze({ term: 0, vote: null, 
 export type WalRecord =
   | { readonly type: 'entry'; readonly entry: WalEntry }
   | { readonly type: 'hardState'; readonly hardState: HardState }
-  | { readonly type: 'snapshot'; readonly meta: SnapshotMeta };
+  /**
+   * A snapshot marker. `replacesLog` records the Raft §7 decision taken when it was saved (the log
+   * did not hold the snapshot's last entry, so the whole log was discarded): replay repeats the
+   * decision instead of re-deriving it, since the entries it would need may have been released.
+   */
+  | { readonly type: 'snapshot'; readonly meta: SnapshotMeta; readonly replacesLog: boolean };
 
 /** What a member recovers on start: the snapshot to load, then the entries after it. */
 export interface WalState {

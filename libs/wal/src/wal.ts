@@ -111,7 +111,7 @@ export class Wal implements WriteAheadLog {
     this.assertSnapshotAllowed(meta, data);
     const outcome = this.tracker.applySnapshot(meta);
     this.markers = outcome === 'reset' ? [meta] : [meta, ...this.markers];
-    const bytes = encodeRecords([{ type: 'snapshot', meta }]);
+    const bytes = encodeRecords([{ type: 'snapshot', meta, replacesLog: outcome === 'reset' }]);
     await this.committer.submit({ bytes, lastIndex: this.tracker.lastIndex, snapshot: meta }, bytes.length);
     await this.pruneSnapshots();
   }
@@ -227,7 +227,8 @@ export class Wal implements WriteAheadLog {
     await sealed.file.close();
     const header: WalRecord[] = [];
     if (this.written.hardState !== null) header.push({ type: 'hardState', hardState: this.written.hardState });
-    if (this.written.snapshot !== null) header.push({ type: 'snapshot', meta: this.written.snapshot });
+    // A copy repeats a decision already taken: it never replaces the log.
+    if (this.written.snapshot !== null) header.push({ type: 'snapshot', meta: this.written.snapshot, replacesLog: false });
     return encodeRecords(header);
   }
 

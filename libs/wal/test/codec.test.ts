@@ -12,7 +12,8 @@ const sample: WalRecord[] = [
   { type: 'entry', entry: { index: 2 ** 40 + 7, term: 2 ** 33, data: new Uint8Array(0) } },
   { type: 'hardState', hardState: { term: 5, vote: 'store-2', commit: 9 } },
   { type: 'hardState', hardState: { term: 6, vote: null, commit: 0 } },
-  { type: 'snapshot', meta: { index: 2 ** 52, term: 3 } },
+  { type: 'snapshot', meta: { index: 2 ** 52, term: 3 }, replacesLog: false },
+  { type: 'snapshot', meta: { index: 9, term: 3 }, replacesLog: true },
 ];
 
 function decodeAll(bytes: Uint8Array): WalRecord[] {
@@ -41,8 +42,8 @@ describe('record framing', () => {
   });
 
   it('refuses numbers a log cannot hold', () => {
-    expect(() => encodeRecords([{ type: 'snapshot', meta: { index: -1, term: 0 } }])).toThrow(RangeError);
-    expect(() => encodeRecords([{ type: 'snapshot', meta: { index: 1.5, term: 0 } }])).toThrow(RangeError);
+    expect(() => encodeRecords([{ type: 'snapshot', meta: { index: -1, term: 0 }, replacesLog: false }])).toThrow(RangeError);
+    expect(() => encodeRecords([{ type: 'snapshot', meta: { index: 1.5, term: 0 }, replacesLog: false }])).toThrow(RangeError);
   });
 
   it('detects any single flipped byte in a record', () => {

@@ -59,25 +59,34 @@ describe('Replayer', () => {
   it('keeps entries after a matching snapshot and offers older snapshots as fallbacks', () => {
     const result = replay([
       ...entryRecords(1, 5, 1),
-      { type: 'snapshot', meta: { index: 2, term: 1 } },
-      { type: 'snapshot', meta: { index: 4, term: 1 } },
+      { type: 'snapshot', meta: { index: 2, term: 1 }, replacesLog: false },
+      { type: 'snapshot', meta: { index: 4, term: 1 }, replacesLog: false },
     ]).result();
     expect(result.candidates).toEqual([{ index: 4, term: 1 }, { index: 2, term: 1 }]);
     expect(result.baseIndex).toBe(0);
     expect(result.entries).toHaveLength(5);
   });
 
-  it('drops the whole log for a snapshot whose last entry it does not hold (Raft §7)', () => {
-    const result = replay([...entryRecords(1, 5, 1), { type: 'snapshot', meta: { index: 3, term: 2 } }, ...entryRecords(4, 4, 2)]).result();
+  it('drops the whole log for a marker recorded as replacing it (Raft §7)', () => {
+    const marker: WalRecord = { type: 'snapshot', meta: { index: 3, term: 2 }, replacesLog: true };
+    const result = replay([...entryRecords(1, 5, 1), marker, ...entryRecords(4, 4, 2)]).result();
     expect(result.baseIndex).toBe(3);
     expect(result.candidates).toEqual([{ index: 3, term: 2 }]);
     expect(describeEntries(result.entries)).toEqual(describeEntries(entries(4, 4, 2)));
   });
 
   it('accepts a first entry above the start (released segments) but no later gap', () => {
-    const replayer = replay([{ type: 'snapshot', meta: { index: 50, term: 1 } }, ...entryRecords(101, 102, 2)]);
+    const replayer = replay([{ type: 'snapshot', meta: { index: 50, term: 1 }, replacesLog: false }, ...entryRecords(101, 102, 2)]);
     expect(replayer.result().baseIndex).toBe(100);
     expect(replayer.result().candidates).toEqual([]);
     expect(replayer.apply({ type: 'entry', entry: entries(104, 104, 2)[0]! })).toMatch(/gap/);
+  });
+
+  it('keeps entries after a marker at the start of a log whose earlier segments were released', () => {
+    // The term of entry 100 is gone with its segment: only the recorded decision can tell.
+    const marker: WalRecord = { type: 'snapshot', meta: { index: 100, term: 1 }, replacesLog: false };
+    const result = replay([...entryRecords(101, 103, 1), marker]).result();
+    expect(result.candidates).toEqual([{ index: 100, term: 1 }]);
+    expect(result.entries.map((e) => e.index)).toEqual([101, 102, 103]);
   });
 });

@@ -234,6 +234,23 @@ describe('Wal snapshots', () => {
     expect(state.entries.map((e) => e.index)).toEqual(Array.from({ length: 14 }, (_, i) => i + 7));
   });
 
+  it('recovers when the released segments ended exactly at the snapshot index', async () => {
+    // Entries 1..5 fill the first segment; the marker for a snapshot at 5 lands in the second,
+    // after entries 6..8, so the second segment's log starts right after the snapshot.
+    const options = { segmentSizeBytes: 140 }; // 29-byte records: the 5th entry seals the first segment
+    const { wal } = await openWal(options);
+    for (let i = 1; i <= 5; i++) await wal.append({ entries: entries(i, i, 1) });
+    const [firstSegment] = await segmentFiles(dir);
+    await wal.append({ entries: entries(6, 8, 1) });
+    expect((await segmentFiles(dir)).length).toBe(2);
+    await wal.saveSnapshot({ index: 5, term: 1 }, data('state@5'));
+    expect(await wal.releaseBefore(6)).toBe(1);
+    expect(await segmentFiles(dir)).not.toContain(firstSegment);
+    const { state } = await reopen(wal, options);
+    expect(state.snapshotMeta).toEqual({ index: 5, term: 1 });
+    expect(state.entries.map((e) => e.index)).toEqual([6, 7, 8]);
+  });
+
   it('falls back to an older snapshot when the newest is corrupt', async () => {
     const { wal } = await openWal();
     await wal.append({ entries: entries(1, 30, 1) });
