@@ -3,7 +3,17 @@
 
 import type { ChangeBatch } from './types.js';
 
-export class EventHistory {
+/** Read-only access to the retained change batches, oldest first. */
+export interface HistoryView {
+  /** Number of retained batches. */
+  readonly length: number;
+  /** The i-th retained batch (0 = oldest). */
+  at(i: number): ChangeBatch | undefined;
+  /** Position of the first retained batch with revision >= rev (== length when none). */
+  indexFrom(rev: number): number;
+}
+
+export class EventHistory implements HistoryView {
   private batches: ChangeBatch[] = [];
   private head = 0;
 

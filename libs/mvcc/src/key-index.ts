@@ -1,12 +1,13 @@
 // The multi-version keyspace: for each key, its versions in revision order (etcd's keyIndex +
-// backend rolled into one). A version is a KeyValue or a tombstone. Keys are looked up by their
-// binary string (Map, O(1)) and scanned in byte order through SortedKeys.
+// backend rolled into one). A version is a KeyValue or a tombstone. Records are found by their
+// binary-string name (Map, O(1)) and scanned in byte order through SortedIndex.
 //
-// Invariants: a record's versions are sorted by (rev, sub), never empty, and a tombstone never
-// follows a tombstone. A key leaves the index only when compaction removes its last version.
+// Invariants: a record's versions are sorted by (rev, sub) and never empty; `live` is the last
+// version's kv (null after a delete); a key leaves the index only when compaction removes its
+// last version.
 
 import { spanIsEmpty, type KeySpan } from './bytes.js';
-import { SortedKeys } from './sorted-keys.js';
+import { SortedIndex } from './sorted-keys.js';
 import type { KeyValue } from './types.js';
 
 export interface Version {
@@ -18,60 +19,65 @@ export interface Version {
 }
 
 export interface KeyRecord {
+  /** The key as a binary string (index order). */
+  readonly name: string;
   /** The key's bytes, shared by all its KeyValues. */
   readonly key: Uint8Array;
   readonly versions: Version[];
+  /** The newest version's kv; null when the key is deleted. */
+  live: KeyValue | null;
 }
 
 export class KeyIndex {
   private readonly records = new Map<string, KeyRecord>();
-  private readonly sorted = new SortedKeys();
+  private readonly sorted = new SortedIndex<KeyRecord>();
   /** Keys with something to compact away: more than one version, or a tombstone. */
-  private readonly compactable = new Set<string>();
+  private readonly compactable = new Set<KeyRecord>();
 
   get keyCount(): number {
     return this.records.size;
   }
 
-  get(key: string): KeyRecord | undefined {
-    return this.records.get(key);
+  get(name: string): KeyRecord | undefined {
+    return this.records.get(name);
   }
 
-  /** The live KeyValue of key at the newest revision, if any. */
-  latest(key: string): KeyValue | undefined {
-    const record = this.records.get(key);
-    if (record === undefined) return undefined;
-    return (record.versions[record.versions.length - 1] as Version).kv ?? undefined;
+  /** The live KeyValue of a key at the newest revision, if any. */
+  latest(name: string): KeyValue | undefined {
+    return this.records.get(name)?.live ?? undefined;
   }
 
-  /** Appends a version; creates the record (with `keyBytes`) for a new key. */
-  append(key: string, keyBytes: Uint8Array, version: Version): void {
-    const record = this.records.get(key);
+  /** Appends a version; creates the record (with `keyBytes`) for a new key. Returns the record. */
+  append(name: string, keyBytes: Uint8Array, version: Version): KeyRecord {
+    let record = this.records.get(name);
     if (record === undefined) {
-      this.records.set(key, { key: keyBytes, versions: [version] });
-      this.sorted.insert(key);
-      if (version.kv === null) this.compactable.add(key);
-      return;
+      record = { name, key: keyBytes, versions: [version], live: version.kv };
+      this.records.set(name, record);
+      this.sorted.insert(record);
+      if (version.kv === null) this.compactable.add(record);
+      return record;
     }
     record.versions.push(version);
-    this.compactable.add(key);
+    record.live = version.kv;
+    this.compactable.add(record);
+    return record;
   }
 
   /** Visits the records of the span in key order until visit returns false. */
-  forEachInSpan(span: KeySpan, visit: (key: string, record: KeyRecord) => boolean | void): void {
+  forEachInSpan(span: KeySpan, visit: (record: KeyRecord) => boolean | void): void {
     if (span.end === undefined) {
       const record = this.records.get(span.start);
-      if (record !== undefined) visit(span.start, record);
+      if (record !== undefined) visit(record);
       return;
     }
     if (spanIsEmpty(span)) return;
-    this.sorted.forEachInRange(span.start, span.end, (key) => visit(key, this.records.get(key) as KeyRecord));
+    this.sorted.forEachInRange(span.start, span.end, visit);
   }
 
   /** Every record in key order (snapshots). */
-  forEach(visit: (key: string, record: KeyRecord) => void): void {
-    this.sorted.forEachInRange('', null, (key) => {
-      visit(key, this.records.get(key) as KeyRecord);
+  forEach(visit: (record: KeyRecord) => void): void {
+    this.sorted.forEachInRange('', null, (record) => {
+      visit(record);
     });
   }
 
@@ -80,19 +86,18 @@ export class KeyIndex {
    * than the newest one at or below atRev, and that one too if it is a tombstone.
    */
   compact(atRev: number): void {
-    for (const key of this.compactable) {
-      const record = this.records.get(key) as KeyRecord;
+    for (const record of this.compactable) {
       const versions = record.versions;
       let keepFrom = versionIndexAt(versions, atRev);
       if (keepFrom < 0) continue;
       if ((versions[keepFrom] as Version).kv === null) keepFrom++;
       if (keepFrom > 0) versions.splice(0, keepFrom);
       if (versions.length === 0) {
-        this.records.delete(key);
-        this.sorted.delete(key);
-        this.compactable.delete(key);
-      } else if (versions.length === 1 && (versions[0] as Version).kv !== null) {
-        this.compactable.delete(key);
+        this.records.delete(record.name);
+        this.sorted.delete(record.name);
+        this.compactable.delete(record);
+      } else if (versions.length === 1 && record.live !== null) {
+        this.compactable.delete(record);
       }
     }
   }
@@ -111,10 +116,9 @@ export function versionIndexAt(versions: readonly Version[], atRev: number): num
 }
 
 /** The live KeyValue of a record as of revision atRev, if any. */
-export function kvAt(record: KeyRecord, atRev: number): KeyValue | undefined {
+export function kvAt(record: KeyRecord, atRev: number): KeyValue | null {
   const versions = record.versions;
-  const last = versions[versions.length - 1] as Version;
-  if (last.rev <= atRev) return last.kv ?? undefined;
+  if ((versions[versions.length - 1] as Version).rev <= atRev) return record.live;
   const i = versionIndexAt(versions, atRev);
-  return i < 0 ? undefined : ((versions[i] as Version).kv ?? undefined);
+  return i < 0 ? null : (versions[i] as Version).kv;
 }

@@ -12,14 +12,14 @@
 import type { Core, MvccLimits } from './core.js';
 import { newCore } from './core.js';
 import { executeCommand, type ApplyResult } from './commands.js';
-import { fault, MvccErrorCode, toErrorResponse, type ErrorResponse } from './errors.js';
-import type { EventHistory } from './history.js';
+import { compactedFault, fault, MvccErrorCode, toErrorResponse, type ErrorResponse } from './errors.js';
+import type { HistoryView } from './history.js';
 import { readRange } from './reads.js';
 import { decodeSnapshot, encodeSnapshot, type SnapshotOptions } from './snapshot.js';
 import { isReadOnlyTxn } from './txn.js';
 import { fromBinaryString } from './bytes.js';
-import type { Command, LeaseId, LeaseStatus, LeaseTimeToLive, RangeRequest, RangeResponse } from './types.js';
-import { checkCommand } from './validate.js';
+import type { ChangeBatch, Command, LeaseId, LeaseStatus, LeaseTimeToLive, RangeRequest, RangeResponse } from './types.js';
+import { checkCommand, checkRange } from './validate.js';
 
 export type { ApplyResult } from './commands.js';
 
@@ -79,8 +79,20 @@ export class MvccStore {
   }
 
   /** Retained change batches, oldest first (for watches and store.events catch-up). */
-  get history(): EventHistory {
+  get history(): HistoryView {
     return this.core.history;
+  }
+
+  /**
+   * Change batches with revision >= startRevision, oldest first, at most maxBatches (for a
+   * store.events consumer that saw a gap). Compacted if startRevision <= historyFloor.
+   */
+  changesSince(startRevision: number, maxBatches = 1000): ChangeBatch[] | ErrorResponse {
+    const core = this.core;
+    if (startRevision <= core.historyFloor) return toErrorResponse(compactedFault(core.historyFloor), core.revision);
+    const out: ChangeBatch[] = [];
+    for (let i = core.history.indexFrom(startRevision); i < core.history.length && out.length < maxBatches; i++) out.push(core.history.at(i) as ChangeBatch);
+    return out;
   }
 
   /** Number of keys in the index, live or with retained history. */
@@ -108,7 +120,7 @@ export class MvccStore {
 
   /** A local (serializable) range read; not through the log. */
   range(req: RangeRequest): RangeResponse | ErrorResponse {
-    const f = checkCommand({ ...req, type: 'range' }, this.core.limits);
+    const f = typeof req === 'object' && req !== null ? checkRange(req as unknown as Record<string, unknown>) : fault(MvccErrorCode.InvalidRequest, 'a range request must be an object');
     if (f !== undefined) return toErrorResponse(f, this.core.revision);
     const r = readRange(this.core, req);
     if (!('kvs' in r)) return toErrorResponse(r, this.core.revision);

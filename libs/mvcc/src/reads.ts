@@ -4,7 +4,7 @@
 import { emptyBytes, toSpan } from './bytes.js';
 import type { Core } from './core.js';
 import { compactedFault, fault, MvccErrorCode, type MvccFault } from './errors.js';
-import { kvAt, type Version } from './key-index.js';
+import { kvAt } from './key-index.js';
 import type { KeyValue, RangeRequest } from './types.js';
 
 /** Is `revision` readable by the replicated rules (same answer on every member)? */
@@ -40,9 +40,9 @@ export function readRange(core: Core, req: RangeRequest): RangeResult | MvccFaul
   const keysOnly = req.keysOnly ?? false;
   const kvs: KeyValue[] = [];
   let count = 0;
-  core.index.forEachInSpan(toSpan(req.key, req.rangeEnd ?? undefined), (_key, record) => {
-    const kv = revision > 0 ? kvAt(record, revision) : (record.versions[record.versions.length - 1] as Version).kv;
-    if (kv === null || kv === undefined) return;
+  core.index.forEachInSpan(toSpan(req.key, req.rangeEnd ?? undefined), (record) => {
+    const kv = revision > 0 ? kvAt(record, revision) : record.live;
+    if (kv === null) return;
     count++;
     if (countOnly || (limit > 0 && kvs.length >= limit)) return;
     kvs.push(keysOnly ? { ...kv, value: emptyBytes } : kv);

@@ -32,21 +32,23 @@ function versionRow(v: Version): VersionRow {
   return kv === null ? [v.rev, v.sub, 0, 0, 0, null] : [v.rev, v.sub, kv.createRevision, kv.version, kv.lease, kv.value];
 }
 
-function keyRows(core: Core, withHistory: boolean): KeyRow[] {
+/** The key rows, and roughly how many bytes they encode to (to size the encoder's buffer once). */
+function keyRows(core: Core, withHistory: boolean): { rows: KeyRow[]; sizeBytes: number } {
   const rows: KeyRow[] = [];
-  core.index.forEach((_key, record) => {
-    if (withHistory) {
-      rows.push([record.key, record.versions.map(versionRow)]);
-      return;
-    }
-    const last = record.versions[record.versions.length - 1] as Version;
-    if (last.kv !== null) rows.push([record.key, [versionRow(last)]]);
+  let sizeBytes = 0;
+  core.index.forEach((record) => {
+    const versions = withHistory ? record.versions : record.live === null ? [] : record.versions.slice(-1);
+    if (versions.length === 0) return;
+    rows.push([record.key, versions.map(versionRow)]);
+    sizeBytes += record.key.length + 8;
+    for (const v of versions) sizeBytes += (v.kv?.value.length ?? 0) + 48;
   });
-  return rows;
+  return { rows, sizeBytes };
 }
 
 export function encodeSnapshot(core: Core, options: SnapshotOptions): Uint8Array {
   const withHistory = options.withHistory ?? false;
+  const keys = keyRows(core, withHistory);
   return encode(
     {
       v: 1,
@@ -55,14 +57,14 @@ export function encodeSnapshot(core: Core, options: SnapshotOptions): Uint8Array
       compactRevision: core.compactRevision,
       historyFloor: withHistory ? core.historyFloor : core.revision,
       nextLeaseId: core.lessor.nextId,
-      keys: keyRows(core, withHistory),
+      keys: keys.rows,
       leases: core.lessor.all().map((l) => [l.id, l.ttlSeconds, l.deadlineMs]),
       sessions: {
         clockMs: core.sessions.clockMs,
         clients: core.sessions.entries().map(([id, s]) => [id, s.floorSeq, s.lastSeenMs, [...s.responses.entries()]]),
       },
     },
-    { ignoreUndefined: true },
+    { ignoreUndefined: true, initialBufferSize: Math.min(keys.sizeBytes + 65_536, 2 ** 31 - 1) },
   );
 }
 
@@ -157,7 +159,7 @@ function loadSessions(raw: unknown, core: Core): void {
 /** Rebuilds the event log above historyFloor from the versions (each one is exactly one event). */
 function rebuildHistory(core: Core): void {
   const found: { v: Version; record: KeyRecord; prev: Version | undefined }[] = [];
-  core.index.forEach((_key, record) => {
+  core.index.forEach((record) => {
     record.versions.forEach((v, i) => {
       if (v.rev > core.historyFloor) found.push({ v, record, prev: record.versions[i - 1] });
     });

@@ -6,7 +6,6 @@
 import { compareBytes, spanContains, toBinaryString, toSpan, type KeySpan } from './bytes.js';
 import type { Core } from './core.js';
 import { fault, MvccErrorCode, toErrorResponse, type MvccFault } from './errors.js';
-import type { Version } from './key-index.js';
 import { checkRevision, readRange } from './reads.js';
 import type { Compare, KeyValue, PutRequest, RequestOp, TxnRequest, TxnResponse } from './types.js';
 import { NO_LEASE } from './types.js';
@@ -38,8 +37,8 @@ function compareKv(c: Compare, kv: KeyValue): boolean {
 export function evaluateCompare(core: Core, c: Compare): boolean {
   let seen = false;
   let holds = true;
-  core.index.forEachInSpan(toSpan(c.key, c.rangeEnd ?? undefined), (_key, record) => {
-    const kv = (record.versions[record.versions.length - 1] as Version).kv;
+  core.index.forEachInSpan(toSpan(c.key, c.rangeEnd ?? undefined), (record) => {
+    const kv = record.live;
     if (kv === null) return;
     seen = true;
     if (!compareKv(c, kv)) holds = false;

@@ -15,14 +15,14 @@
 
 import { byteSpanContains, toByteSpan, type ByteSpan } from './bytes.js';
 import { compactedFault, fault, MvccErrorCode, toErrorResponse, type ErrorResponse } from './errors.js';
-import type { EventHistory } from './history.js';
+import type { HistoryView } from './history.js';
 import { EventType, type ChangeBatch, type MvccEvent } from './types.js';
 
 /** What the registry reads: MvccStore implements it. */
 export interface WatchSource {
   readonly revision: number;
   readonly historyFloor: number;
-  readonly history: EventHistory;
+  readonly history: HistoryView;
 }
 
 export type WatchId = number;

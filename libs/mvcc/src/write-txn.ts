@@ -22,7 +22,7 @@ export class WriteTxn {
     const { index, lessor } = this.core;
     const key = toBinaryString(req.key);
     const record = index.get(key);
-    const prev = index.latest(key);
+    const prev = record?.live ?? undefined;
     // ignoreValue / ignoreLease were checked to have a live key.
     const value = req.ignoreValue === true && prev !== undefined ? prev.value : req.value.slice();
     const lease = req.ignoreLease === true && prev !== undefined ? prev.lease : (req.lease ?? NO_LEASE);
@@ -44,8 +44,8 @@ export class WriteTxn {
   /** Deletes every live key of the range in key order; returns their last versions. */
   deleteRange(req: DeleteRangeRequest): KeyValue[] {
     const live: string[] = [];
-    this.core.index.forEachInSpan(toSpan(req.key, req.rangeEnd ?? undefined), (key, record) => {
-      if ((record.versions[record.versions.length - 1] as Version).kv !== null) live.push(key);
+    this.core.index.forEachInSpan(toSpan(req.key, req.rangeEnd ?? undefined), (record) => {
+      if (record.live !== null) live.push(record.name);
     });
     return live.map((key) => this.deleteKey(key) as KeyValue);
   }

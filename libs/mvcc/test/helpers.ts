@@ -1,7 +1,7 @@
 // Test helpers: string keys, typed narrowing of responses, a tiny seeded PRNG.
 
 import { expect } from 'vitest';
-import { fromUtf8, utf8, type ApplyResult, type Command, type CommandResponse, type ErrorResponse, type KeyValue, type MvccStore } from '../src/index.js';
+import { fromUtf8, utf8, type ApplyResult, type Command, type CommandResponse, type ErrorResponse, type KeyValue, type MvccStore, type WatchCreateResult } from '../src/index.js';
 
 export const b = utf8;
 
@@ -12,8 +12,9 @@ export function ok<T extends CommandResponse['type']>(result: ApplyResult | Comm
   return response as Extract<CommandResponse, { type: T }>;
 }
 
-export function err(result: ApplyResult | CommandResponse | ErrorResponse): ErrorResponse {
-  const response = 'response' in result ? result.response : result;
+export function err(result: ApplyResult | CommandResponse | ErrorResponse | WatchCreateResult | readonly unknown[]): ErrorResponse {
+  if (Array.isArray(result)) throw new Error('expected an error, got a list');
+  const response = 'response' in (result as object) ? (result as ApplyResult).response : (result as CommandResponse | ErrorResponse | WatchCreateResult);
   if (response.type !== 'error') throw new Error(`expected an error, got ${response.type}`);
   return response;
 }
