@@ -61,7 +61,14 @@ export class ActorRegistry {
   }
 
   describe(withDefinitions: boolean): ActorDescription[] {
-    return [...this.entries.entries()].map(([sessionId, entry]) => this.describeOne(sessionId, entry, withDefinitions));
+    const out: ActorDescription[] = [];
+    for (const [sessionId, entry] of this.entries) {
+      const description = this.describeOne(sessionId, entry, withDefinitions);
+      // A child whose transition threw ends without a last snapshot event: drop it when seen.
+      if (description.status === 'active') out.push(description);
+      else this.entries.delete(sessionId);
+    }
+    return out;
   }
 
   private describeOne(sessionId: string, entry: Entry, withDefinitions: boolean): ActorDescription {

@@ -1,6 +1,6 @@
 import { call, decode, MemoryNetwork, serveRequests, subjects, type Bus, type Envelope, type Subscription } from '@skiff/bus';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assign, createActor, setup, type AnyActorRef } from 'xstate';
+import { assign, createActor, sendTo, setup, type AnyActorRef } from 'xstate';
 import {
   createInspector,
   ELIDED,
@@ -182,6 +182,42 @@ describe('inspector', () => {
     r.clock.advance(0);
     expect(actor.getSnapshot().value).toBe('yellow');
     expect(r.inspector.stats().publishFailures).toBeGreaterThan(0);
+  });
+
+  it('lists invoked child machines with their parent, and drops a child that failed', async () => {
+    const r = rig();
+    const child = setup({
+      types: {} as { events: { type: 'BOOM' } },
+      actions: {
+        explode: () => {
+          throw new Error('child broke');
+        },
+      },
+    }).createMachine({ id: 'worker', initial: 'busy', states: { busy: { on: { BOOM: { actions: 'explode' } } } } });
+    const parent = setup({
+      types: {} as { events: { type: 'KICK' } },
+      actors: { child },
+    }).createMachine({
+      id: 'parent',
+      initial: 'running',
+      states: {
+        running: {
+          invoke: { src: 'child', id: 'worker-1', onError: 'degraded' },
+          on: { KICK: { actions: sendTo('worker-1', { type: 'BOOM' }) } },
+        },
+        degraded: {},
+      },
+    });
+    const actor = createActor(parent, { id: 'boss', clock: r.clock, inspect: r.inspector.inspect }).start();
+    const before = r.inspector.describe().actors;
+    expect(before.map((a) => [a.id, a.machineId, a.parentSessionId === undefined])).toEqual([
+      ['boss', 'parent', true],
+      ['worker-1', 'worker', false],
+    ]);
+    expect(before[1]!.parentSessionId).toBe(before[0]!.sessionId);
+    actor.send({ type: 'KICK' });
+    expect(actor.getSnapshot().value).toBe('degraded');
+    expect(r.inspector.describe().actors.map((a) => a.id)).toEqual(['boss']);
   });
 
   it('answers describe with current states and, when asked, machine definitions', async () => {
