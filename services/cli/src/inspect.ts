@@ -24,6 +24,7 @@ const CLUSTER_PROBE_MS = 1_000;
 export async function runInspect(ref: ClusterRef, opts: InspectOptions, io: InspectIo): Promise<number> {
   const state = requireRunning(ref);
   const bus = await connectCluster(state.natsUrls);
+  let clusterGone = false;
   try {
     const events = opts.watch ? subscribeInspection(bus, state.cluster) : undefined;
     const { services, problems } = await describeAll(bus, state.cluster, { withDefinitions: opts.json });
@@ -38,21 +39,26 @@ export async function runInspect(ref: ClusterRef, opts: InspectOptions, io: Insp
       return services.length === 0 ? 1 : 0;
     }
     if (!opts.json) io.out.write('\nwatching transitions (Ctrl-C to stop)...\n');
-    await printEvents(events, opts.json, io, () => isRunning({ pid: state.pid, startTicks: state.startTicks }));
+    const ended = await printEvents(events, opts.json, io, () => isRunning({ pid: state.pid, startTicks: state.startTicks }));
+    clusterGone = ended === 'cluster-stopped';
     return 0;
   } finally {
-    await bus.close();
+    // With the cluster gone its managed nats-server is gone too: a drain would only wait for the
+    // reconnect timeout. The process exits right after, which closes the socket.
+    if (!clusterGone) await bus.close();
   }
 }
 
 /** Prints events until Ctrl-C, or until `alive()` says the cluster process is gone. */
-async function printEvents(sub: Subscription, json: boolean, io: InspectIo, alive: () => boolean): Promise<void> {
+async function printEvents(sub: Subscription, json: boolean, io: InspectIo, alive: () => boolean): Promise<'interrupted' | 'cluster-stopped'> {
+  let ended: 'interrupted' | 'cluster-stopped' = 'interrupted';
   const stop = (): void => sub.unsubscribe();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const probe = setInterval(() => {
     if (alive()) return;
     io.err.write('the cluster stopped\n');
+    ended = 'cluster-stopped';
     stop();
   }, CLUSTER_PROBE_MS);
   try {
@@ -70,6 +76,7 @@ async function printEvents(sub: Subscription, json: boolean, io: InspectIo, aliv
       }
       for (const line of formatInspectionEvent(env) ?? []) io.out.write(`${line}\n`);
     }
+    return ended;
   } finally {
     clearInterval(probe);
     process.off('SIGINT', stop);

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNatsServer } from '@skiff/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/skiff.mjs', import.meta.url));
@@ -163,6 +164,46 @@ describe('skiff up --detach, status, inspect, down', () => {
   });
 });
 
+describe('skiff up --nats (external servers)', () => {
+  it('uses the given server, reports it external, and leaves it running on down', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const nats = await startNatsServer();
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+    const name = `${cluster}x`;
+    try {
+      const up = await skiff('up', '--detach', '--cluster', name, '--data-dir', dir, '--nats', nats.url);
+      expect(up.err).toBe('');
+      expect(up.code).toBe(0);
+      expect(up.out).toContain(`${nats.url} (external)`);
+      const st = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { managedNats: unknown; natsUrls: string[] };
+      expect(st.managedNats).toBeNull();
+      expect(st.natsUrls).toEqual([nats.url]);
+      const status = await skiff('status', '--cluster', name, '--data-dir', dir);
+      expect(status.code).toBe(0);
+      expect(status.out).toContain('(external)');
+      const down = await skiff('down', '--cluster', name, '--data-dir', dir);
+      expect(down.code).toBe(0);
+      expect(gone(nats.pid!)).toBe(false);
+    } finally {
+      if (existsSync(join(dir, 'cluster.json'))) await skiff('down', '--cluster', name, '--data-dir', dir);
+      await nats.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names unreachable servers', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const { server, port } = await busyPort();
+    server.close(); // a port nobody listens on
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+    try {
+      const up = await skiff('up', '--cluster', `${cluster}u`, '--data-dir', dir, '--nats', `127.0.0.1:${port}`);
+      expect(up.code).toBe(1);
+      expect(up.err).toContain(`cannot reach NATS at nats://127.0.0.1:${port}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('skiff up failures', () => {
   it('names a busy --nats-port and how to fix it', { timeout: STEP_TIMEOUT_MS }, async () => {
     const { server, port } = await busyPort();
@@ -189,6 +230,28 @@ describe('skiff up failures', () => {
       expect(up.err).toContain('already in use');
     } finally {
       server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('down cleans up after a cluster process that was killed, nats-server included', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-data-'));
+    try {
+      const child = skiffProcess(['up', '--cluster', `${cluster}k`, '--data-dir', dir]);
+      const file = join(dir, 'cluster.json');
+      for (let i = 0; i < 600 && !existsSync(file) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      const st = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; managedNats: { pid: number } };
+      // A crash: the cluster process dies without stopping its nats-server (a child outside its group's reach here).
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('close', resolve));
+      expect(gone(st.managedNats.pid)).toBe(false);
+      const down = await skiff('down', '--cluster', `${cluster}k`, '--data-dir', dir);
+      expect(down.code).toBe(0);
+      expect(down.out).toContain(`removed the stale state of pid ${st.pid}`);
+      expect(down.out).toContain(`nats-server pid ${st.managedNats.pid}`);
+      expect(gone(st.managedNats.pid)).toBe(true);
+      expect(existsSync(file)).toBe(false);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
