@@ -1,5 +1,5 @@
-export * from './clock.js';
-export * from './random.js';
+// Clock and Random live in @skiff/core (pure layers need them too); re-exported for services.
+export * from '@skiff/core';
 export * from './logger.js';
 export * from './value-summary.js';
 export * from './actor-registry.js';

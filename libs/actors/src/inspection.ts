@@ -17,7 +17,7 @@ import {
 } from '@skiff/bus';
 import type { AnyActorRef, InspectionEvent, StateValue } from 'xstate';
 import { ActorRegistry, publicId, type ActorDescription } from './actor-registry.js';
-import type { Clock, TimerId } from './clock.js';
+import type { Clock, TimerId } from '@skiff/core';
 import type { Logger } from './logger.js';
 import { DEFAULT_SUMMARY_LIMITS, summariseValue, type Summary, type SummaryLimits } from './value-summary.js';
 

@@ -28,7 +28,7 @@ import {
 } from '@skiff/bus';
 import { createActor, type Actor, type AnyActorRef, type AnyStateMachine, type InputFrom } from 'xstate';
 import { machineOf } from './actor-registry.js';
-import { RealClock, type Clock } from './clock.js';
+import { RealClock, type Clock } from '@skiff/core';
 import { createInspector, isDescribeRequest, type DescribeRequest, type Inspector } from './inspection.js';
 import { createLogger, type Logger, type ServiceLogger } from './logger.js';
 import { addNatsService, endpointBus, hasNatsConnection } from './nats-service.js';

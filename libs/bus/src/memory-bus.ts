@@ -6,7 +6,7 @@
 //
 // Once closed or crashed every operation fails with ClosedError.
 
-import type { Clock, TimerId } from '@skiff/actors';
+import type { Clock, TimerId } from '@skiff/core';
 import {
   isEndOfStream,
   type Bus,

@@ -11,7 +11,7 @@
 // 'manual' delivers only when the caller steps (`deliverOne`, `deliverAll`), e.g. between
 // SimulationClock steps.
 
-import type { Clock, Random } from '@skiff/actors';
+import type { Clock, Random } from '@skiff/core';
 import type { Headers } from './bus.js';
 import { MemoryBus, MemoryMsg, type NetworkPort, type SubEntry } from './memory-bus.js';
 import { subjectMatches, subjectToken } from './subjects.js';
