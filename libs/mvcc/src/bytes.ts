@@ -96,16 +96,6 @@ export function spanContains(span: KeySpan, key: string): boolean {
   return span.end === null || key < span.end;
 }
 
-/** Do two spans share at least one key? */
-export function spansOverlap(a: KeySpan, b: KeySpan): boolean {
-  if (spanIsEmpty(a) || spanIsEmpty(b)) return false;
-  if (a.end === undefined) return spanContains(b, a.start);
-  if (b.end === undefined) return spanContains(a, b.start);
-  const aBelowB = a.end !== null && a.end <= b.start;
-  const bBelowA = b.end !== null && b.end <= a.start;
-  return !aBelowB && !bBelowA;
-}
-
 /** A range whose range_end sorts at or before its key selects nothing (etcd returns no keys). */
 export function spanIsEmpty(span: KeySpan): boolean {
   return typeof span.end === 'string' && span.end <= span.start;

@@ -51,9 +51,4 @@ export class EventHistory implements HistoryView {
       this.head = 0;
     }
   }
-
-  clear(): void {
-    this.batches = [];
-    this.head = 0;
-  }
 }

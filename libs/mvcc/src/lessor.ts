@@ -95,11 +95,6 @@ export class Lessor {
     this.leases.set(id, { id, ttlSeconds, deadlineMs, keys: new Set() });
   }
 
-  clear(): void {
-    this.leases.clear();
-    this.nextId = 1;
-  }
-
   private freeId(): LeaseId {
     let id = this.nextId;
     while (this.leases.has(id)) id++;

@@ -69,11 +69,6 @@ export class SessionTable {
     this.clients.set(clientId, session);
   }
 
-  clear(): void {
-    this.clients.clear();
-    this.clockMs = 0;
-  }
-
   private touch(clientId: string): ClientSession {
     let session = this.clients.get(clientId);
     if (session === undefined) session = { floorSeq: 0, lastSeenMs: this.clockMs, responses: new Map() };
