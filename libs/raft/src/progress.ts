@@ -5,6 +5,7 @@
 //   snapshot   : next is behind the first retained entry; stream InstallSnapshot chunks, no appends.
 
 import { addInflight, emptyInflights, freeInflightsTo, inflightsFull, type Inflights } from './inflights.js';
+import type { Snapshot } from './types.js';
 
 export const ProgressState = { probe: 'probe', replicate: 'replicate', snapshot: 'snapshot' } as const;
 export type ProgressState = (typeof ProgressState)[keyof typeof ProgressState];
@@ -15,7 +16,11 @@ export interface Progress {
   readonly next: number;
   /** probe: an AppendEntries is out; wait for its answer (or a heartbeat answer). */
   readonly probeSent: boolean;
-  /** snapshot: the index of the snapshot being sent, and the bytes the follower holds so far. */
+  /**
+   * snapshot: the snapshot being sent (a reference, kept until the transfer ends so that newer
+   * snapshots cannot restart it forever), its index, and the bytes the follower holds so far.
+   */
+  readonly snapshot: Snapshot | null;
   readonly pendingSnapshot: number;
   readonly snapshotOffset: number;
   readonly inflights: Inflights;
@@ -29,26 +34,30 @@ export function newProgress(next: number, maxInflightMsgs: number): Progress {
     match: 0,
     next,
     probeSent: false,
+    snapshot: null,
     pendingSnapshot: 0,
     snapshotOffset: 0,
     inflights: emptyInflights(maxInflightMsgs),
-    recentActive: true,
+    recentActive: false,
   };
 }
 
 export function becomeProbe(pr: Progress): Progress {
   // After a snapshot the follower holds at least the snapshot's entries.
   const next = pr.state === ProgressState.snapshot ? Math.max(pr.match + 1, pr.pendingSnapshot + 1) : pr.match + 1;
-  return { ...pr, state: ProgressState.probe, next, probeSent: false, pendingSnapshot: 0, snapshotOffset: 0, inflights: emptyInflights(pr.inflights.capacity) };
+  return { ...pr, state: ProgressState.probe, next, probeSent: false, ...noSnapshot, inflights: emptyInflights(pr.inflights.capacity) };
 }
 
 export function becomeReplicate(pr: Progress): Progress {
-  return { ...pr, state: ProgressState.replicate, next: pr.match + 1, probeSent: false, pendingSnapshot: 0, snapshotOffset: 0, inflights: emptyInflights(pr.inflights.capacity) };
+  return { ...pr, state: ProgressState.replicate, next: pr.match + 1, probeSent: false, ...noSnapshot, inflights: emptyInflights(pr.inflights.capacity) };
 }
 
-export function becomeSnapshot(pr: Progress, snapshotIndex: number): Progress {
-  return { ...pr, state: ProgressState.snapshot, pendingSnapshot: snapshotIndex, snapshotOffset: 0, probeSent: false, inflights: emptyInflights(pr.inflights.capacity) };
+export function becomeSnapshot(pr: Progress, snapshot: Snapshot): Progress {
+  const sending = { snapshot, pendingSnapshot: snapshot.meta.index, snapshotOffset: 0 };
+  return { ...pr, state: ProgressState.snapshot, ...sending, probeSent: false, inflights: emptyInflights(pr.inflights.capacity) };
 }
+
+const noSnapshot = { snapshot: null, pendingSnapshot: 0, snapshotOffset: 0 } as const;
 
 /** A successful AppendEntries answer acknowledged `index`; returns null when it tells nothing new. */
 export function maybeUpdate(pr: Progress, index: number): Progress | null {

@@ -1,6 +1,7 @@
 // The leader streams its snapshot to a follower behind the first retained entry (Raft §7,
 // Figure 13), one chunk at a time: the next chunk leaves when the previous one is acknowledged,
-// and a heartbeat answer resends the current one (NATS may drop messages).
+// and a heartbeat answer resends the current one (NATS may drop messages). A transfer finishes
+// with the snapshot it started with, even if a newer one is taken meanwhile.
 
 import type { InstallSnapshotResp } from './messages.js';
 import { lastIndex } from './log.js';
@@ -11,15 +12,13 @@ import { envelope, withProgress, type RaftState } from './state.js';
 
 export function startSnapshot(s: RaftState, to: string, pr: Progress, out: Outbox): RaftState {
   if (s.snapshot === null) return s;
-  return sendSnapshotChunk(withProgress(s, to, becomeSnapshot(pr, s.snapshot.meta.index)), to, out);
+  return sendSnapshotChunk(withProgress(s, to, becomeSnapshot(pr, s.snapshot)), to, out);
 }
 
 export function sendSnapshotChunk(s: RaftState, to: string, out: Outbox): RaftState {
   const pr = s.progress.get(to);
-  const snapshot = s.snapshot;
-  if (pr === undefined || pr.state !== ProgressState.snapshot || snapshot === null) return s;
-  // A newer snapshot was taken meanwhile: start over with it.
-  if (pr.pendingSnapshot !== snapshot.meta.index) return startSnapshot(s, to, pr, out);
+  const snapshot = pr?.snapshot;
+  if (pr === undefined || pr.state !== ProgressState.snapshot || snapshot == null) return s;
   const end = Math.min(pr.snapshotOffset + s.config.snapshotChunkBytes, snapshot.data.byteLength);
   const data = snapshot.data.subarray(pr.snapshotOffset, end);
   out.messages.push({ type: 'InstallSnapshot', ...envelope(s, to), meta: snapshot.meta, offset: pr.snapshotOffset, data, done: end === snapshot.data.byteLength });

@@ -36,6 +36,9 @@ export class Network {
   private readonly cut = new Set<string>();
   private dropFilter: (m: Message) => boolean = () => false;
   private readonly leadersByTerm = new Map<number, MemberId>();
+  /** Extra checks run after every step (the simulation adds Leader Completeness). */
+  readonly checks: ((net: Network) => void)[] = [];
+  lastReady: { id: MemberId; ready: Ready } | null = null;
 
   constructor(ids: readonly MemberId[], overrides: ConfigOverrides = {}, restore: Record<MemberId, RestoreState> = {}) {
     for (const id of ids) {
@@ -60,7 +63,9 @@ export class Network {
     const { state, ready } = step(member.state, input);
     member.state = state;
     this.handleReady(member, ready);
+    this.lastReady = { id, ready };
     this.checkInvariants();
+    for (const check of this.checks) check(this);
     return ready;
   }
 
@@ -97,6 +102,14 @@ export class Network {
       this.delivered.push(m);
       this.step(m.to, m);
     }
+  }
+
+  /** Delivers the queued message at `position` (out of order when not 0), unless its link is cut. */
+  deliverAt(position: number): void {
+    const [m] = this.queue.splice(position, 1);
+    if (m === undefined || this.cut.has(link(m.from, m.to))) return;
+    this.delivered.push(m);
+    this.step(m.to, m);
   }
 
   dropMessages(): Message[] {

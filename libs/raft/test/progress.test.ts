@@ -49,8 +49,10 @@ describe('progress', () => {
   });
 
   it('snapshot: paused for appends; afterwards probing resumes past the snapshot', () => {
-    const pr = becomeSnapshot(newProgress(3, 8), 50);
+    const snapshot = { meta: { index: 50, term: 2, members: ['a'] }, data: new Uint8Array(4) };
+    const pr = becomeSnapshot(newProgress(3, 8), snapshot);
+    expect(pr).toMatchObject({ pendingSnapshot: 50, snapshotOffset: 0, snapshot });
     expect(isPaused(pr)).toBe(true);
-    expect(becomeProbe(pr)).toMatchObject({ state: 'probe', next: 51 });
+    expect(becomeProbe(pr)).toMatchObject({ state: 'probe', next: 51, snapshot: null });
   });
 });
