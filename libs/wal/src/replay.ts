@@ -5,7 +5,7 @@
 // - a snapshot marker either keeps the entries after it or discards the whole log, as decided by
 //   Raft §7 when it was saved and recorded in the marker;
 // - the first entry may start above the log's end: the segments before it were released after a
-//   snapshot. Any later gap is corruption.
+//   snapshot; a later entry may then overwrite below that start. Any later gap is corruption.
 // Entries up to the markers stay in memory until the caller picks a snapshot, so that a damaged
 // newest snapshot can fall back to an older one when the log still reaches back to it.
 import type { LogView } from './log-rules.js';
@@ -30,6 +30,8 @@ export class Replayer implements LogView {
   private base = 0;
   private baseTerm: number | undefined = undefined;
   private sawEntry = false;
+  /** Whether `base` comes from released segments (entries below it were live) or a snapshot. */
+  private baseFromRelease = false;
   private latest: SnapshotMeta | null = null;
   private candidates: SnapshotMeta[] = [];
 
@@ -62,7 +64,7 @@ export class Replayer implements LogView {
   }
 
   result(): ReplayResult {
-    const usable = this.candidates.filter((meta) => meta.index >= this.base && meta.index <= this.lastIndex);
+    const usable = this.candidates.filter((meta) => meta.index >= this.base);
     return {
       hardState: this.hardState,
       sawHardState: this.sawHardState,
@@ -76,17 +78,26 @@ export class Replayer implements LogView {
   private applyEntry(entry: WalEntry): string | null {
     if (entry.index > this.lastIndex + 1) {
       if (this.sawEntry) return `entry ${entry.index} leaves a gap after index ${this.lastIndex}`;
-      this.base = entry.index - 1;
-      this.baseTerm = undefined;
-      this.entries = [];
+      this.restartAt(entry.index - 1);
     } else if (entry.index <= this.base) {
-      return `entry ${entry.index} is at or below the start of the log (${this.base})`;
+      // Below a start set by released segments, an entry overwrote entries this replay never saw:
+      // legal then (it was above the snapshot), so the log restarts below. Below a snapshot, never.
+      if (!this.baseFromRelease) return `entry ${entry.index} is at or below the snapshot at ${this.base}`;
+      this.restartAt(entry.index - 1);
     } else {
       this.entries.length = entry.index - this.base - 1;
     }
     this.entries.push(entry);
     this.sawEntry = true;
     return null;
+  }
+
+  /** The log starts after `base`, whose entries went with released segments. */
+  private restartAt(base: number): void {
+    this.base = base;
+    this.baseTerm = undefined;
+    this.baseFromRelease = true;
+    this.entries = [];
   }
 
   private applyMarker(meta: SnapshotMeta, replacesLog: boolean): string | null {
@@ -99,13 +110,19 @@ export class Replayer implements LogView {
       this.candidates.push(meta);
       return null;
     }
-    if (!replacesLog) this.candidates.push(meta);
-    else {
+    // A kept marker past the end of an empty replay is a segment header copy whose entries were
+    // released with the segments before it: the log starts at the snapshot.
+    const startsLog = !this.sawEntry && meta.index > this.lastIndex;
+    if (!replacesLog && !startsLog && meta.index > this.lastIndex) {
+      return `snapshot ${meta.index} is past the last entry ${this.lastIndex}`;
+    }
+    if (replacesLog || startsLog) {
       this.entries = [];
       this.base = meta.index;
       this.baseTerm = meta.term;
+      this.baseFromRelease = false;
       this.candidates = [meta];
-    }
+    } else this.candidates.push(meta);
     this.latest = meta;
     return null;
   }
