@@ -7,7 +7,7 @@
 //
 // Handles opened before a crash belong to the dead process: their calls fail and change nothing.
 import * as path from 'node:path';
-import type { Clock, Random } from '@skiff/actors';
+import type { Clock, Random } from '@skiff/core';
 import type { WalFile, WalFs } from './wal-fs.js';
 
 export interface MemoryDiskOptions {
