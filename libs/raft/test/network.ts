@@ -11,10 +11,19 @@ import type { Message } from '../src/messages.js';
 import type { ReadState } from '../src/read-only.js';
 import type { ProposeResult, Ready } from '../src/ready.js';
 import { entryAt, lastIndex } from '../src/log.js';
-import type { Entry, MemberId } from '../src/types.js';
+import { emptyHardState, type Entry, type HardState, type MemberId, type Snapshot } from '../src/types.js';
+
+/** What a member's adapter has fsynced: written from each Ready before its messages leave. */
+export interface Disk {
+  hardState: HardState;
+  snapshot: Snapshot | null;
+  entries: Entry[];
+}
 
 export interface Member {
   state: RaftState;
+  disk: Disk;
+  restarts: number;
   applied: string[];
   readStates: ReadState[];
   proposals: ProposeResult[];
@@ -36,14 +45,22 @@ export class Network {
   private readonly cut = new Set<string>();
   private dropFilter: (m: Message) => boolean = () => false;
   private readonly leadersByTerm = new Map<number, MemberId>();
+  private readonly config: ConfigOverrides;
   /** Extra checks run after every step (the simulation adds Leader Completeness). */
   readonly checks: ((net: Network) => void)[] = [];
   lastReady: { id: MemberId; ready: Ready } | null = null;
 
-  constructor(ids: readonly MemberId[], overrides: ConfigOverrides = {}, restore: Record<MemberId, RestoreState> = {}) {
+  constructor(
+    readonly ids: readonly MemberId[],
+    overrides: ConfigOverrides = {},
+    restore: Record<MemberId, RestoreState> = {},
+  ) {
+    this.config = overrides;
     for (const id of ids) {
       const state = createRaft({ ...overrides, id, members: ids }, restore[id] ?? {});
-      this.members.set(id, { state, applied: [], readStates: [], proposals: [], installedSnapshots: 0 });
+      const r = restore[id] ?? {};
+      const disk: Disk = { hardState: r.hardState ?? emptyHardState, snapshot: r.snapshot ?? null, entries: [...(r.entries ?? [])] };
+      this.members.set(id, { state, disk, restarts: 0, applied: [], readStates: [], proposals: [], installedSnapshots: 0 });
     }
   }
 
@@ -151,7 +168,48 @@ export class Network {
     return terms;
   }
 
+  /**
+   * Crash and restart: everything not on disk is lost. The state machine comes back from the disk's
+   * snapshot; the first Ready after restart re-applies the committed entries after it.
+   */
+  restart(id: MemberId): void {
+    const member = this.member(id);
+    const { hardState, snapshot, entries } = member.disk;
+    member.state = createRaft({ ...this.config, id, members: this.ids }, { hardState, snapshot, entries });
+    member.applied = snapshot === null ? [] : (JSON.parse(text(snapshot.data)) as string[]);
+    member.restarts++;
+  }
+
+  /** The app snapshots its state machine at the applied index and tells the core (Raft §7). */
+  takeSnapshot(id: MemberId): Ready {
+    const member = this.member(id);
+    const index = member.state.log.applied;
+    const data = snapshotOf(member);
+    const ready = this.step(id, { type: 'snapshotTaken', index, data });
+    if (index > (member.disk.snapshot?.meta.index ?? 0) && member.state.snapshot?.meta.index === index) {
+      member.disk.snapshot = member.state.snapshot;
+      member.disk.entries = member.disk.entries.filter((e) => e.index > index);
+    }
+    return ready;
+  }
+
+  /** Step 1 of the adapter contract (ready.ts): persist before anything leaves. */
+  private persist(disk: Disk, ready: Ready): void {
+    if (ready.snapshotToInstall !== null) {
+      disk.snapshot = ready.snapshotToInstall;
+      disk.entries = [];
+    }
+    const first = ready.entriesToPersist[0];
+    if (first !== undefined) {
+      const lastOnDisk = disk.entries.at(-1)?.index ?? disk.snapshot?.meta.index ?? 0;
+      if (first.index > lastOnDisk + 1) throw new Error(`gap on disk: ${first.index} after ${lastOnDisk}`);
+      disk.entries = disk.entries.filter((e) => e.index < first.index).concat(ready.entriesToPersist);
+    }
+    if (ready.hardState !== null) disk.hardState = ready.hardState;
+  }
+
   private handleReady(member: Member, ready: Ready): void {
+    this.persist(member.disk, ready);
     if (ready.snapshotToInstall !== null) {
       member.applied = JSON.parse(text(ready.snapshotToInstall.data)) as string[];
       member.installedSnapshots++;

@@ -1,11 +1,12 @@
 // Deterministic simulation: five cores on the in-test network under a seeded storm of faults
-// (drops, duplicates, reordering, partitions, random timeouts, snapshots). Safety is checked after
+// (drops, duplicates, reordering, partitions, random timeouts, snapshots, crash-restarts from
+// the persisted state). Safety is checked after
 // every step (Raft Figure 3: Election Safety, Log Matching via applied prefixes, Leader
 // Completeness, State Machine Safety, plus linearizable ReadIndex); then the network heals and the
 // cluster must converge. A failing seed replays exactly: the seed is in the test name.
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, type Random } from '@skiff/actors';
-import { Network, bytes, snapshotOf } from './network.js';
+import { Network, bytes } from './network.js';
 import { lastIndex, termAt } from '../src/log.js';
 
 const ids = ['a', 'b', 'c', 'd', 'e'];
@@ -63,10 +64,11 @@ function storm(net: Network, random: Random, checker: Checker): StormStats {
     else if (roll < 0.25) for (const id of net.leaders()) net.heartbeat(id);
     else if (roll < 0.6) net.step(target, { type: 'propose', entries: [bytes(`v${stats.proposals++}`)] });
     else if (roll < 0.7) requestRead(net, random.pick(ids), `r${stats.reads++}`, checker);
-    else if (roll < 0.74) takeSnapshot(net, random.pick(ids));
+    else if (roll < 0.74) net.takeSnapshot(random.pick(ids));
     else if (roll < 0.75) net.step(target, { type: 'transferLeadership', to: random.pick(ids) });
     else if (roll < 0.765) partition(net, random);
     else if (roll < 0.785) net.heal();
+    else if (roll < 0.79) net.restart(random.pick(ids));
   }
   return stats;
 }
@@ -81,11 +83,6 @@ function deliverWithFaults(net: Network, random: Random): void {
 function requestRead(net: Network, id: string, requestId: string, checker: Checker): void {
   checker.readFloor.set(requestId, checker.maxCommitted);
   net.step(id, { type: 'requestRead', requestId });
-}
-
-function takeSnapshot(net: Network, id: string): void {
-  const m = net.member(id);
-  net.step(id, { type: 'snapshotTaken', index: m.state.log.applied, data: snapshotOf(m) });
 }
 
 function partition(net: Network, random: Random): void {
@@ -126,7 +123,7 @@ describe('simulation: safety under faults, liveness after healing', () => {
       if (process.env['RAFT_SIM_STATS']) {
         const delivered: Record<string, number> = {};
         for (const m of net.delivered) delivered[m.type] = (delivered[m.type] ?? 0) + 1;
-        console.log(seed, JSON.stringify({ ...stats, terms: ids.map((id) => net.state(id).term), committed: checker.maxCommitted, granted: checker.granted, snapshots: ids.map((id) => net.member(id).installedSnapshots), delivered }));
+        console.log(seed, JSON.stringify({ ...stats, terms: ids.map((id) => net.state(id).term), committed: checker.maxCommitted, granted: checker.granted, snapshots: ids.map((id) => net.member(id).installedSnapshots), restarts: ids.map((id) => net.member(id).restarts), delivered }));
       }
       converge(net, random);
       const reference = net.member(net.leaders()[0]!).applied;
