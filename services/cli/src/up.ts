@@ -46,12 +46,12 @@ interface Started {
 /** Runs the cluster until it is asked to stop; resolves with the exit code. */
 export async function runUp(opts: UpOptions, deps: UpDeps): Promise<number> {
   prepareDataDir(opts.dataDir);
-  const lock = acquireStartLock(opts.dataDir, opts.cluster);
   const logFile = join(opts.dataDir, LOG_FILE);
   // An fd opened here makes the stream ready at once: a start that fails within milliseconds
   // still flushes its last lines (sonic-boom refuses flushSync before an async open completes).
   const destination = pino.destination({ dest: openSync(logFile, 'a'), sync: false });
-  const logger = createLogger({ component: 'skiff', instance: instanceName(hostname()), destination });
+  const logger = fileLogger(destination);
+  const lock = acquireStartLock(opts.dataDir, opts.cluster);
   const shutdown = new Shutdown();
   const removeHooks = installProcessHooks(shutdown, logger);
   const run = new ClusterRun(opts, deps, logger, shutdown);
@@ -76,6 +76,15 @@ export async function runUp(opts: UpOptions, deps: UpDeps): Promise<number> {
     logger.info('cluster stopped');
     removeHooks();
     destination.flushSync();
+  }
+}
+
+function fileLogger(destination: ReturnType<typeof pino.destination>): Logger {
+  try {
+    return createLogger({ component: 'skiff', instance: instanceName(hostname()), destination });
+  } catch (err) {
+    // The one way this fails is a bad SKIFF_LOG_LEVEL (LogLevelError says which values work).
+    throw new CliError((err as Error).message);
   }
 }
 
