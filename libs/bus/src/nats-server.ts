@@ -303,7 +303,9 @@ class ManagedNatsServer implements NatsServerProcess {
   async start(): Promise<void> {
     if (this.disposed) throw new NatsServerError(`nats-server ${this.name} was disposed`);
     if (this.child !== undefined) return;
-    const child = spawn(this.binary, ['-c', this.configFile, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a terminal's Ctrl-C reaches the owner only, which stops its services
+    // over NATS first and the server last.
+    const child = spawn(this.binary, ['-c', this.configFile, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     track(child);
     this.child = child;
     let exitCode: number | null | undefined;
