@@ -30,7 +30,7 @@ export interface KeyRecord {
 
 export class KeyIndex {
   private readonly records = new Map<string, KeyRecord>();
-  private readonly sorted = new SortedIndex<KeyRecord>();
+  private readonly sorted = new SortedIndex<KeyRecord>((record) => record.live !== null);
   /** Keys with something to compact away: more than one version, or a tombstone. */
   private readonly compactable = new Set<KeyRecord>();
 
@@ -57,8 +57,10 @@ export class KeyIndex {
       if (version.kv === null) this.compactable.add(record);
       return record;
     }
+    const wasLive = record.live !== null;
     record.versions.push(version);
     record.live = version.kv;
+    if (wasLive !== (version.kv !== null)) this.sorted.recount(name, wasLive ? -1 : 1);
     this.compactable.add(record);
     return record;
   }
@@ -72,6 +74,13 @@ export class KeyIndex {
     }
     if (spanIsEmpty(span)) return;
     this.sorted.forEachInRange(span.start, span.end, visit);
+  }
+
+  /** Live keys in the span at the newest revision, without visiting them one by one. */
+  countLive(span: KeySpan): number {
+    if (span.end === undefined) return this.records.get(span.start)?.live ? 1 : 0;
+    if (spanIsEmpty(span)) return 0;
+    return this.sorted.countInRange(span.start, span.end);
   }
 
   /** Every record in key order (snapshots). */

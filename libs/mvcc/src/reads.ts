@@ -1,7 +1,7 @@
 // Range reads (etcd mvcc kvstore_txn.go rangeKeys): keys of a span in byte order, at the newest
 // state or at a past revision, with limit, count, keysOnly and countOnly.
 
-import { emptyBytes, toSpan } from './bytes.js';
+import { emptyBytes, toSpan, type KeySpan } from './bytes.js';
 import type { Core } from './core.js';
 import { compactedFault, fault, MvccErrorCode, type MvccFault } from './errors.js';
 import { kvAt } from './key-index.js';
@@ -28,24 +28,43 @@ export interface RangeResult {
 /**
  * Reads a range. Revision 0 reads the newest versions, including writes made earlier in the same
  * txn (etcd reads inside a write txn see its own writes); a revision > 0 reads that snapshot.
+ * `pendingWrites` says the caller is inside a txn that already wrote (then the newest versions
+ * are not those of core.revision).
  */
-export function readRange(core: Core, req: RangeRequest): RangeResult | MvccFault {
+export function readRange(core: Core, req: RangeRequest, pendingWrites = false): RangeResult | MvccFault {
   const revision = req.revision ?? 0;
   if (revision > 0) {
     const f = checkLocalRevision(core, revision);
     if (f !== undefined) return f;
   }
-  const limit = req.limit ?? 0;
-  const countOnly = req.countOnly ?? false;
-  const keysOnly = req.keysOnly ?? false;
+  const span = toSpan(req.key, req.rangeEnd ?? undefined);
+  const newest = revision === 0 || (revision === core.revision && !pendingWrites);
+  const limit = req.countOnly === true ? 0 : (req.limit ?? 0);
+  if (newest && (limit > 0 || req.countOnly === true)) return readNewestLimited(core, span, limit, req.keysOnly ?? false);
+  // A past revision (or no limit): visit every key of the span.
   const kvs: KeyValue[] = [];
   let count = 0;
-  core.index.forEachInSpan(toSpan(req.key, req.rangeEnd ?? undefined), (record) => {
-    const kv = revision > 0 ? kvAt(record, revision) : record.live;
+  core.index.forEachInSpan(span, (record) => {
+    const kv = newest ? record.live : kvAt(record, revision);
     if (kv === null) return;
     count++;
-    if (countOnly || (limit > 0 && kvs.length >= limit)) return;
-    kvs.push(keysOnly ? { ...kv, value: emptyBytes } : kv);
+    if (req.countOnly === true || (limit > 0 && kvs.length >= limit)) return;
+    kvs.push(req.keysOnly === true ? { ...kv, value: emptyBytes } : kv);
   });
-  return { kvs, more: kvs.length < count && !countOnly, count };
+  return { kvs, more: kvs.length < count && req.countOnly !== true, count };
+}
+
+/** Newest versions with a limit (or none returned): kvs up to limit, count from the index's block counts. */
+function readNewestLimited(core: Core, span: KeySpan, limit: number, keysOnly: boolean): RangeResult {
+  const kvs: KeyValue[] = [];
+  if (limit > 0) {
+    core.index.forEachInSpan(span, (record) => {
+      const kv = record.live;
+      if (kv === null) return;
+      kvs.push(keysOnly ? { ...kv, value: emptyBytes } : kv);
+      return kvs.length < limit;
+    });
+  }
+  const count = core.index.countLive(span);
+  return { kvs, more: kvs.length < count && limit > 0, count };
 }

@@ -1,7 +1,9 @@
 // An ordered collection of entries keyed by a binary string `name`: a sorted list of sorted
 // blocks (a two-level B-tree). Insert and delete cost O(log n + blockSize) instead of a flat
-// array's O(n) shift, and a range scan walks the blocks in order and hands out the entries
-// themselves, so a scan does no per-key hash lookup.
+// array's O(n) shift; a range scan walks the blocks in order and hands out the entries
+// themselves, so a scan does no per-key hash lookup. Each block also counts its entries that
+// satisfy `counted` (for the store: live keys), so counting a range costs O(blocks + blockSize)
+// instead of touching every entry (etcd returns a count with every limited range).
 
 const BLOCK_MAX = 512;
 
@@ -9,9 +11,16 @@ export interface Named {
   readonly name: string;
 }
 
+interface Block<T> {
+  readonly entries: T[];
+  counted: number;
+}
+
 export class SortedIndex<T extends Named> {
-  private blocks: T[][] = [];
+  private blocks: Block<T>[] = [];
   private total = 0;
+
+  constructor(private readonly counted: (entry: T) => boolean) {}
 
   get size(): number {
     return this.total;
@@ -20,17 +29,18 @@ export class SortedIndex<T extends Named> {
   /** Adds entry; false if an entry with its name was already there. */
   insert(entry: T): boolean {
     if (this.blocks.length === 0) {
-      this.blocks.push([entry]);
+      this.blocks.push({ entries: [entry], counted: this.counted(entry) ? 1 : 0 });
       this.total = 1;
       return true;
     }
     const b = this.blockFor(entry.name);
-    const block = this.blocks[b] as T[];
-    const i = lowerBound(block, entry.name);
-    if (i < block.length && (block[i] as T).name === entry.name) return false;
-    block.splice(i, 0, entry);
+    const block = this.blocks[b] as Block<T>;
+    const i = lowerBound(block.entries, entry.name);
+    if (i < block.entries.length && (block.entries[i] as T).name === entry.name) return false;
+    block.entries.splice(i, 0, entry);
+    if (this.counted(entry)) block.counted++;
     this.total++;
-    if (block.length > BLOCK_MAX) this.blocks.splice(b + 1, 0, block.splice(BLOCK_MAX >> 1));
+    if (block.entries.length > BLOCK_MAX) this.split(b);
     return true;
   }
 
@@ -38,13 +48,19 @@ export class SortedIndex<T extends Named> {
   delete(name: string): boolean {
     if (this.blocks.length === 0) return false;
     const b = this.blockFor(name);
-    const block = this.blocks[b] as T[];
-    const i = lowerBound(block, name);
-    if (i >= block.length || (block[i] as T).name !== name) return false;
-    block.splice(i, 1);
+    const block = this.blocks[b] as Block<T>;
+    const i = lowerBound(block.entries, name);
+    if (i >= block.entries.length || (block.entries[i] as T).name !== name) return false;
+    const [entry] = block.entries.splice(i, 1);
+    if (this.counted(entry as T)) block.counted--;
     this.total--;
-    if (block.length === 0) this.blocks.splice(b, 1);
+    if (block.entries.length === 0) this.blocks.splice(b, 1);
     return true;
+  }
+
+  /** The entry named name changed whether it is counted: delta is +1 or -1. */
+  recount(name: string, delta: number): void {
+    if (this.blocks.length > 0) (this.blocks[this.blockFor(name)] as Block<T>).counted += delta;
   }
 
   /**
@@ -54,15 +70,46 @@ export class SortedIndex<T extends Named> {
   forEachInRange(start: string, end: string | null, visit: (entry: T) => boolean | void): void {
     if (this.blocks.length === 0) return;
     let b = this.blockFor(start);
-    let i = lowerBound(this.blocks[b] as T[], start);
+    let i = lowerBound((this.blocks[b] as Block<T>).entries, start);
     for (; b < this.blocks.length; b++, i = 0) {
-      const block = this.blocks[b] as T[];
-      for (; i < block.length; i++) {
-        const entry = block[i] as T;
+      const entries = (this.blocks[b] as Block<T>).entries;
+      for (; i < entries.length; i++) {
+        const entry = entries[i] as T;
         if (end !== null && entry.name >= end) return;
         if (visit(entry) === false) return;
       }
     }
+  }
+
+  /** How many counted entries have names in [start, end) (end null = no bound). */
+  countInRange(start: string, end: string | null): number {
+    if (this.blocks.length === 0) return 0;
+    let n = 0;
+    let b = this.blockFor(start);
+    let i = lowerBound((this.blocks[b] as Block<T>).entries, start);
+    for (; b < this.blocks.length; b++, i = 0) {
+      const block = this.blocks[b] as Block<T>;
+      const last = block.entries[block.entries.length - 1] as T;
+      if (i === 0 && (end === null || last.name < end)) {
+        n += block.counted;
+        continue;
+      }
+      for (; i < block.entries.length; i++) {
+        const entry = block.entries[i] as T;
+        if (end !== null && entry.name >= end) return n;
+        if (this.counted(entry)) n++;
+      }
+    }
+    return n;
+  }
+
+  private split(b: number): void {
+    const block = this.blocks[b] as Block<T>;
+    const moved = block.entries.splice(BLOCK_MAX >> 1);
+    let movedCount = 0;
+    for (const entry of moved) if (this.counted(entry)) movedCount++;
+    block.counted -= movedCount;
+    this.blocks.splice(b + 1, 0, { entries: moved, counted: movedCount });
   }
 
   /** Index of the first block whose last name is >= name, or the last block. */
@@ -71,8 +118,8 @@ export class SortedIndex<T extends Named> {
     let hi = this.blocks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const block = this.blocks[mid] as T[];
-      if ((block[block.length - 1] as T).name < name) lo = mid + 1;
+      const entries = (this.blocks[mid] as Block<T>).entries;
+      if ((entries[entries.length - 1] as T).name < name) lo = mid + 1;
       else hi = mid;
     }
     return lo;

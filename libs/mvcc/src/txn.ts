@@ -145,7 +145,7 @@ function executeOp(core: Core, w: WriteTxn, op: RequestOp, cursor: PathCursor, s
   let r: TxnOpResult;
   switch (op.type) {
     case 'range': {
-      const read = readRange(core, op);
+      const read = readRange(core, op, w.changed);
       // A fault here only happens on a member restored without history (the path check passed).
       if (!('kvs' in read)) return toErrorResponse(read, core.revision);
       r = { type: 'range', revision: 0, kvs: read.kvs, more: read.more, count: read.count };

@@ -43,8 +43,16 @@ describe('model check', () => {
         const from = keyName();
         const limit = rnd.int(3) === 0 ? 0 : rnd.int(50);
         const revs = [...models.keys()].filter((x) => x >= Math.max(store.compactRevision, 1));
-        const at = revs[rnd.int(revs.length)] as number;
-        const res = ok(store.range({ key: b(from), rangeEnd: allKeysRangeEnd, limit, revision: at }), 'range');
+        // A third of the reads go to the newest state with revision 0 (the block-count path).
+        const at = rnd.int(3) === 0 ? store.revision : (revs[rnd.int(revs.length)] as number);
+        const countOnly = rnd.int(8) === 0;
+        const revision = at === store.revision && rnd.int(2) === 0 ? 0 : at;
+        const res = ok(store.range({ key: b(from), rangeEnd: allKeysRangeEnd, limit, revision, countOnly }), 'range');
+        expect(res.more).toBe(!countOnly && limit > 0 && expected(models.get(at) as Model, from, null, 0).count > limit);
+        if (countOnly) {
+          expect(res).toMatchObject({ kvs: [], count: expected(models.get(at) as Model, from, null, 0).count });
+          continue;
+        }
         const want = expected(models.get(at) as Model, from, null, limit);
         expect(keysOf(res.kvs)).toEqual(want.keys);
         expect(res.count).toBe(want.count);

@@ -95,6 +95,15 @@ describe('txn', () => {
     expect(read?.type === 'range' && keysOf(read.kvs)).toEqual(['a']);
   });
 
+  it('a read at an explicit revision inside a txn does not see the txn’s own writes', () => {
+    const store = new MvccStore();
+    put(store, 'b', '1');
+    const r = txn(store, [], [putOp('a', '1'), { type: 'range', ...prefixRange(''), revision: store.revision, limit: 1 }]);
+    expect(r.responses[1]).toMatchObject({ type: 'range', count: 1, more: false });
+    const read = r.responses[1];
+    expect(read?.type === 'range' && keysOf(read.kvs)).toEqual(['b']);
+  });
+
   it('a read-only txn does not bump the revision', () => {
     const store = new MvccStore();
     put(store, 'a', '1');
