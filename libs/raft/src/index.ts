@@ -93,4 +93,4 @@ export { entryAt, firstIndex, lastIndex, lastTerm, termAt } from './log.js';
 export type { Progress, ProgressState } from './progress.js';
 export { raftMemberMachine } from './raft-member.machine.js';
 export type { RaftMemberEvent, RaftMemberMachine, ReadyEvent } from './raft-member.machine.js';
-export type { RaftMemberContext, RaftMemberInput, RaftMemberTiming, RandomInt } from './raft-member.js';
+export type { RaftMemberContext, RaftMemberInput, RaftMemberTiming, RandomInt, RoleEvent } from './raft-member.js';

@@ -1,38 +1,39 @@
 /*
  * One Raft member as an XState machine: the pure core (step.ts) in context, timers as delayed events.
  *
- *                electionTimeout               pre-vote won           votes won
- *   ┌────────┐  ───────────────>  ┌────────────┐ ─────────> ┌─────────┐ ───────> ┌────────┐
- *   │follower│   (preVote off: ──┼────────────┼──────────> │candidate│          │ leader │
- *   └────────┘    straight on)   │preCandidate│            └─────────┘          └────────┘
- *       ^  ^                     └────────────┘                 │ TimeoutNow skips   │ heartbeatTimeout:
- *       │  └─ leader heard / election lost ──────────────────────┘ preCandidate      │ heartbeats, ReadIndex
- *       └──────────── higher term seen / CheckQuorum failed (electionTimeout) ──────┘
+ *              becamePreCandidate               becameCandidate              becameLeader
+ *   follower ──────────────────> preCandidate ─────────────────> candidate ─────────────> leader
+ *     ^ │ │        (electionTimeout)     │    (pre-vote won)       │  ^                     │
+ *     │ │ └──── becameCandidate: PreVote off, or TimeoutNow ──────>┘  │ becamePreCandidate  │
+ *     │ └────── becameLeader: a single-member cluster ─────────────────── (timeout again) ──>│
+ *     └──────── becameFollower: higher term, a leader heard, election lost, CheckQuorum ────┘
  *
  * Invariants:
- * - the machine's state always equals context.core.role: every event runs one core step, then an
- *   eventless transition moves to the state named by the core's role;
- * - exactly one election timer (id 'electionTimer') runs in every state; its delay is drawn from the
- *   injected Random each time the core asks for a restart (Raft §5.2 randomized timeouts); for the
- *   leader it is the CheckQuorum period (thesis §6.2);
+ * - the machine's state equals context.core.role once an event is processed: every event runs one
+ *   core step, and a step that changes the role raises the matching `became<Role>` event;
+ * - exactly one election timer (delayed event id 'electionTimer') runs in every state; its delay is
+ *   drawn from the injected Random whenever the core asks for a restart (Raft §5.2 randomized
+ *   timeouts); in `leader` it is the CheckQuorum period (thesis §6.2);
  * - the heartbeat timer (id 'heartbeatTimer') runs only in `leader`;
- * - every output leaves through a `ready` event (emit), in step order; the adapter must handle each
- *   Ready as ready.ts says: persist, then send, then apply.
+ * - every output leaves through a `ready` event (emit), in step order; the adapter handles each Ready
+ *   as ready.ts says: persist, then send, then apply.
  */
 
 import { assign, cancel, enqueueActions, raise, setup } from 'xstate';
 import type { RaftInput } from './inputs.js';
 import type { Ready } from './ready.js';
-import { hasReadyWork, initialContext, roleIs, stepContext, type RaftMemberContext, type RaftMemberInput } from './raft-member.js';
-import { Role } from './types.js';
+import { electionTimerReset, hasReadyWork, initialContext, roleEvent, stepContext, type RaftMemberContext, type RaftMemberInput, type RoleEvent } from './raft-member.js';
 
-export type RaftMemberEvent = RaftInput;
+/** Inputs of the core, plus the role events the machine raises itself (never send those). */
+export type RaftMemberEvent = RaftInput | RoleEvent;
+
 export interface ReadyEvent {
   readonly type: 'ready';
   readonly ready: Ready;
 }
 
-const stepped = ['emitReady'] as const;
+const afterStep = ['emitReady', 'restartElectionTimerIfAsked', 'followRole'] as const;
+const step = { actions: ['step', ...afterStep] } as const;
 
 export const raftMemberMachine = setup({
   types: {
@@ -45,21 +46,19 @@ export const raftMemberMachine = setup({
     electionTimeout: ({ context }) => context.electionTimeoutMs,
     heartbeatInterval: ({ context }) => context.timing.heartbeatIntervalMs,
   },
-  guards: {
-    isFollower: ({ context }) => roleIs(context, Role.follower),
-    isPreCandidate: ({ context }) => roleIs(context, Role.preCandidate),
-    isCandidate: ({ context }) => roleIs(context, Role.candidate),
-    isLeader: ({ context }) => roleIs(context, Role.leader),
-    electionTimerDue: ({ context }) => context.electionTimerDue,
-  },
   actions: {
-    step: assign(({ context, event }) => stepContext(context, event)),
-    campaign: assign(({ context, event }) => stepContext(context, event)),
-    checkQuorum: assign(({ context, event }) => stepContext(context, event)),
-    sendHeartbeats: assign(({ context, event }) => stepContext(context, event)),
+    // One core step each; the names only say what the step means in that state.
+    step: assign(({ context, event }) => stepContext(context, event as RaftInput)),
+    campaign: assign(({ context, event }) => stepContext(context, event as RaftInput)),
+    checkQuorum: assign(({ context, event }) => stepContext(context, event as RaftInput)),
+    sendHeartbeats: assign(({ context, event }) => stepContext(context, event as RaftInput)),
     emitReady: enqueueActions(({ context, enqueue }) => hasReadyWork(context) && enqueue.emit({ type: 'ready', ready: context.ready! })),
-    cancelElectionTimer: cancel('electionTimer'),
-    electionTimerStarted: assign({ electionTimerDue: false }),
+    followRole: enqueueActions(({ context, enqueue }) => context.roleChanged && enqueue.raise(roleEvent(context)!)),
+    restartElectionTimerIfAsked: enqueueActions(({ context, enqueue }) => {
+      if (!electionTimerReset(context)) return;
+      enqueue.cancel('electionTimer');
+      enqueue.raise({ type: 'electionTimeout' }, { id: 'electionTimer', delay: context.electionTimeoutMs });
+    }),
     scheduleElectionTimer: raise({ type: 'electionTimeout' }, { id: 'electionTimer', delay: 'electionTimeout' }),
     scheduleHeartbeat: raise({ type: 'heartbeatTimeout' }, { id: 'heartbeatTimer', delay: 'heartbeatInterval' }),
     cancelHeartbeat: cancel('heartbeatTimer'),
@@ -69,58 +68,56 @@ export const raftMemberMachine = setup({
   context: ({ input }) => initialContext(input),
   entry: 'scheduleElectionTimer',
   initial: 'follower',
-  // Runs after the role transitions below: (re)start the election timer when the core asked for it.
-  always: { guard: 'electionTimerDue', actions: ['cancelElectionTimer', 'scheduleElectionTimer', 'electionTimerStarted'] },
   on: {
-    RequestVote: { actions: ['step', ...stepped] },
-    RequestVoteResp: { actions: ['step', ...stepped] },
-    AppendEntries: { actions: ['step', ...stepped] },
-    AppendEntriesResp: { actions: ['step', ...stepped] },
-    Heartbeat: { actions: ['step', ...stepped] },
-    HeartbeatResp: { actions: ['step', ...stepped] },
-    InstallSnapshot: { actions: ['step', ...stepped] },
-    InstallSnapshotResp: { actions: ['step', ...stepped] },
-    TimeoutNow: { actions: ['step', ...stepped] },
-    ReadIndex: { actions: ['step', ...stepped] },
-    ReadIndexResp: { actions: ['step', ...stepped] },
-    propose: { actions: ['step', ...stepped] },
-    requestRead: { actions: ['step', ...stepped] },
-    snapshotTaken: { actions: ['step', ...stepped] },
-    transferLeadership: { actions: ['step', ...stepped] },
+    RequestVote: step,
+    RequestVoteResp: step,
+    AppendEntries: step,
+    AppendEntriesResp: step,
+    Heartbeat: step,
+    HeartbeatResp: step,
+    InstallSnapshot: step,
+    InstallSnapshotResp: step,
+    TimeoutNow: step,
+    ReadIndex: step,
+    ReadIndexResp: step,
+    propose: step,
+    requestRead: step,
+    snapshotTaken: step,
+    transferLeadership: step,
   },
   states: {
     follower: {
-      on: { electionTimeout: { actions: ['campaign', ...stepped] } },
-      always: [
-        { guard: 'isPreCandidate', target: 'preCandidate' },
-        { guard: 'isCandidate', target: 'candidate' },
-        { guard: 'isLeader', target: 'leader' },
-      ],
+      on: {
+        electionTimeout: { actions: ['campaign', ...afterStep] },
+        becamePreCandidate: 'preCandidate',
+        becameCandidate: 'candidate',
+        becameLeader: 'leader',
+      },
     },
     preCandidate: {
-      on: { electionTimeout: { actions: ['campaign', ...stepped] } },
-      always: [
-        { guard: 'isCandidate', target: 'candidate' },
-        { guard: 'isLeader', target: 'leader' },
-        { guard: 'isFollower', target: 'follower' },
-      ],
+      on: {
+        electionTimeout: { actions: ['campaign', ...afterStep] },
+        becameCandidate: 'candidate',
+        becameLeader: 'leader',
+        becameFollower: 'follower',
+      },
     },
     candidate: {
-      on: { electionTimeout: { actions: ['campaign', ...stepped] } },
-      always: [
-        { guard: 'isLeader', target: 'leader' },
-        { guard: 'isFollower', target: 'follower' },
-        { guard: 'isPreCandidate', target: 'preCandidate' },
-      ],
+      on: {
+        electionTimeout: { actions: ['campaign', ...afterStep] },
+        becameLeader: 'leader',
+        becameFollower: 'follower',
+        becamePreCandidate: 'preCandidate',
+      },
     },
     leader: {
       entry: 'scheduleHeartbeat',
       exit: 'cancelHeartbeat',
       on: {
-        electionTimeout: { actions: ['checkQuorum', ...stepped] },
-        heartbeatTimeout: { actions: ['sendHeartbeats', ...stepped, 'scheduleHeartbeat'] },
+        electionTimeout: { actions: ['checkQuorum', ...afterStep] },
+        heartbeatTimeout: { actions: ['sendHeartbeats', ...afterStep, 'scheduleHeartbeat'] },
+        becameFollower: 'follower',
       },
-      always: [{ guard: 'isFollower', target: 'follower' }],
     },
   },
 });

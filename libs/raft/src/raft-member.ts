@@ -39,14 +39,14 @@ export interface RaftMemberContext {
   readonly timing: RaftMemberTiming;
   /** The delay of the election timer currently running. */
   readonly electionTimeoutMs: number;
-  /** The core asked for the election timer to restart and it has not been yet. */
-  readonly electionTimerDue: boolean;
+  /** The last step changed the core's role: the machine must follow with a role event. */
+  readonly roleChanged: boolean;
 }
 
 export function initialContext(input: RaftMemberInput): RaftMemberContext {
   const timing = resolveTiming(input);
   const core = createRaft(input.config, input.restore ?? {});
-  return { core, ready: null, random: input.random, timing, electionTimeoutMs: drawElectionTimeout(input.random, timing), electionTimerDue: false };
+  return { core, ready: null, random: input.random, timing, electionTimeoutMs: drawElectionTimeout(input.random, timing), roleChanged: false };
 }
 
 function resolveTiming(input: RaftMemberInput): RaftMemberTiming {
@@ -70,7 +70,25 @@ export function drawElectionTimeout(random: RandomInt, timing: RaftMemberTiming)
 export function stepContext(context: RaftMemberContext, input: RaftInput): Partial<RaftMemberContext> {
   const { state, ready } = step(context.core, input);
   const electionTimeoutMs = ready.resetElectionTimer ? drawElectionTimeout(context.random, context.timing) : context.electionTimeoutMs;
-  return { core: state, ready, electionTimeoutMs, electionTimerDue: context.electionTimerDue || ready.resetElectionTimer };
+  return { core: state, ready, electionTimeoutMs, roleChanged: state.role !== context.core.role };
+}
+
+export function electionTimerReset(context: RaftMemberContext): boolean {
+  return context.ready?.resetElectionTimer === true;
+}
+
+/** The event that moves the machine to the core's role, raised after a step that changed it. */
+export type RoleEvent = { readonly type: 'becameFollower' } | { readonly type: 'becamePreCandidate' } | { readonly type: 'becameCandidate' } | { readonly type: 'becameLeader' };
+
+const roleEvents: Record<Role, RoleEvent> = {
+  follower: { type: 'becameFollower' },
+  preCandidate: { type: 'becamePreCandidate' },
+  candidate: { type: 'becameCandidate' },
+  leader: { type: 'becameLeader' },
+};
+
+export function roleEvent(context: RaftMemberContext): RoleEvent | null {
+  return context.roleChanged ? roleEvents[context.core.role] : null;
 }
 
 export function hasReadyWork(context: RaftMemberContext): boolean {
@@ -78,6 +96,3 @@ export function hasReadyWork(context: RaftMemberContext): boolean {
 }
 
 
-export function roleIs(context: RaftMemberContext, role: Role): boolean {
-  return context.core.role === role;
-}

@@ -143,8 +143,25 @@ describe('raft member machine', () => {
     expect(actions.map((a) => a.type)).toContain('xstate.raise');
   });
 
-  it('draws a chart with the four roles', () => {
-    const chart = raftMemberMachine.toJSON() as { states: Record<string, unknown> };
+  it('draws a chart with the four roles and every role change between them', () => {
+    type Chart = { states: Record<string, { on: Record<string, { target?: string[] }[]> }> };
+    const chart = JSON.parse(JSON.stringify(raftMemberMachine.toJSON())) as Chart; // as inspectors publish it
     expect(Object.keys(chart.states)).toEqual(['follower', 'preCandidate', 'candidate', 'leader']);
+    const edges = Object.entries(chart.states).flatMap(([from, node]) =>
+      Object.entries(node.on).flatMap(([event, ts]) => ts.flatMap((t) => (t.target ?? []).map((to) => `${from} -${event}-> ${to.replace('#raftMember.', '')}`))),
+    );
+    expect(edges).toEqual(expect.arrayContaining([
+      'follower -becamePreCandidate-> preCandidate',
+      'preCandidate -becameCandidate-> candidate',
+      'candidate -becameLeader-> leader',
+      'leader -becameFollower-> follower',
+      'follower -becameCandidate-> candidate',
+    ]));
+  });
+
+  it('follows the core through every role of an election in order', () => {
+    const { clock, stateLog, leaders } = cluster();
+    clock.advance(1000);
+    expect(stateLog.get(leaders()[0]!)).toEqual(['follower', 'preCandidate', 'candidate', 'leader']);
   });
 });
