@@ -21,7 +21,9 @@
  *
  * `ready` is emitted synchronously while the event is processed, so a `propose` sent from outside
  * any handler gets its answer before `send` returns; `requestId` correlates when not. The timer
- * events `electionTimeout` / `heartbeatTimeout` belong to the machine: do not send them.
+ * events (`electionTimeout`, `heartbeatTimeout`) and the role events (`became<Role>`) belong to the
+ * machine: do not send them. The actor's state value is the role (follower, preCandidate,
+ * candidate, leader); `getSnapshot().context.core` is the whole core state (log, commit, progress).
  * Without the machine: `step(state, input) -> { state, ready }` with `createRaft(config, restore)`,
  * feeding `electionTimeout` and `heartbeatTimeout` from your own timers and restarting the election
  * timer whenever `ready.resetElectionTimer` is true.
