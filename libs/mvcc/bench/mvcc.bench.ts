@@ -34,7 +34,7 @@ time('txn CAS on modRevision (k8s update)', keys, () => {
     store.apply({ type: 'txn', compare: [{ target: 'modRevision', result: '=', key, value: modRevision }], success: [{ type: 'put', key, value }], failure: [{ type: 'range', key }] });
   }
 });
-time('watch poll (2 prefix watches, per 100 writes)', keys / 100, () => {
+time('put + watch poll every 100 puts (2 watches)', keys, () => {
   for (let i = 0; i < keys / 100; i++) {
     for (let j = 0; j < 100; j++) store.apply({ type: 'put', key: keyOf(i * 100 + j), value });
     watches.poll();
@@ -46,8 +46,11 @@ time('get one key', keys, () => {
 time('range prefix of one namespace (1% of keys)', 200, () => {
   for (let i = 0; i < 200; i++) store.range(prefixRange(`/registry/pods/ns-${i % 100}/`));
 });
-time('range prefix limit 500 (k8s paged list)', 200, () => {
+time('range prefix limit 500 (k8s list, first page)', 200, () => {
   for (let i = 0; i < 200; i++) store.range({ ...prefixRange('/registry/pods/'), limit: 500 });
+});
+time('range prefix limit 500 at a past revision', 20, () => {
+  for (let i = 0; i < 20; i++) store.range({ ...prefixRange('/registry/pods/'), limit: 500, revision: store.revision - 1 });
 });
 time('compact to current', 1, () => {
   store.apply({ type: 'compact', revision: store.revision });

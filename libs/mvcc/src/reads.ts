@@ -1,11 +1,11 @@
 // Range reads (etcd mvcc kvstore_txn.go rangeKeys): keys of a span in byte order, at the newest
 // state or at a past revision, with limit, count, keysOnly and countOnly.
 
-import { emptyBytes, toSpan, type KeySpan } from './bytes.js';
+import { byteSpanContains, emptyBytes, toByteSpan, toSpan, type KeySpan } from './bytes.js';
 import type { Core } from './core.js';
 import { compactedFault, fault, MvccErrorCode, type MvccFault } from './errors.js';
 import { kvAt } from './key-index.js';
-import type { KeyValue, RangeRequest } from './types.js';
+import { EventType, type ChangeBatch, type KeyValue, type RangeRequest } from './types.js';
 
 /** Is `revision` readable by the replicated rules (same answer on every member)? */
 export function checkRevision(core: Core, revision: number): MvccFault | undefined {
@@ -40,7 +40,14 @@ export function readRange(core: Core, req: RangeRequest, pendingWrites = false):
   const span = toSpan(req.key, req.rangeEnd ?? undefined);
   const newest = revision === 0 || (revision === core.revision && !pendingWrites);
   const limit = req.countOnly === true ? 0 : (req.limit ?? 0);
-  if (newest && (limit > 0 || req.countOnly === true)) return readNewestLimited(core, span, limit, req.keysOnly ?? false);
+  const keysOnly = req.keysOnly ?? false;
+  if (limit > 0 || req.countOnly === true) {
+    if (newest) return readNewestLimited(core, span, limit, keysOnly);
+    if (!pendingWrites) {
+      const past = readPastLimited(core, req, span, revision, limit, keysOnly);
+      if (past !== undefined) return past;
+    }
+  }
   // A past revision (or no limit): visit every key of the span.
   const kvs: KeyValue[] = [];
   let count = 0;
@@ -49,9 +56,42 @@ export function readRange(core: Core, req: RangeRequest, pendingWrites = false):
     if (kv === null) return;
     count++;
     if (req.countOnly === true || (limit > 0 && kvs.length >= limit)) return;
-    kvs.push(req.keysOnly === true ? { ...kv, value: emptyBytes } : kv);
+    kvs.push(keysOnly ? { ...kv, value: emptyBytes } : kv);
   });
   return { kvs, more: kvs.length < count && req.countOnly !== true, count };
+}
+
+/**
+ * A past revision with a limit (a Kubernetes continue page): the count at `revision` is the count
+ * now minus the live/dead transitions the retained history recorded since, so only `limit` keys
+ * and the newer events are visited. undefined when there are more such events than live keys
+ * (then visiting the keys is cheaper).
+ */
+function readPastLimited(core: Core, req: RangeRequest, span: KeySpan, revision: number, limit: number, keysOnly: boolean): RangeResult | undefined {
+  const nowCount = core.index.countLive(span);
+  const bytes = toByteSpan(req.key, req.rangeEnd ?? undefined);
+  const history = core.history;
+  let transitions = 0;
+  let scanned = 0;
+  for (let i = history.indexFrom(revision + 1); i < history.length; i++) {
+    for (const e of (history.at(i) as ChangeBatch).events) {
+      if (++scanned > nowCount) return undefined;
+      if (!byteSpanContains(bytes, e.kv.key)) continue;
+      if (e.type === EventType.Delete) transitions--;
+      else if (e.prevKv === undefined) transitions++;
+    }
+  }
+  const kvs: KeyValue[] = [];
+  if (limit > 0) {
+    core.index.forEachInSpan(span, (record) => {
+      const kv = kvAt(record, revision);
+      if (kv === null) return;
+      kvs.push(keysOnly ? { ...kv, value: emptyBytes } : kv);
+      return kvs.length < limit;
+    });
+  }
+  const count = nowCount - transitions;
+  return { kvs, more: kvs.length < count && limit > 0, count };
 }
 
 /** Newest versions with a limit (or none returned): kvs up to limit, count from the index's block counts. */
