@@ -56,17 +56,8 @@ export function compactedFault(compactRevision: number): MvccFault {
   return { code: MvccErrorCode.Compacted, message: `required revision has been compacted (compact revision ${compactRevision})`, compactRevision };
 }
 
-export function isFault(x: unknown): x is MvccFault {
-  return typeof x === 'object' && x !== null && 'code' in x && 'message' in x && !('type' in x);
-}
-
 export function toErrorResponse(f: MvccFault, revision: number): ErrorResponse {
   return f.compactRevision === undefined
     ? { type: 'error', code: f.code, message: f.message, revision }
     : { type: 'error', code: f.code, message: f.message, revision, compactRevision: f.compactRevision };
-}
-
-/** Thrown only by restore paths on a snapshot that does not decode or validate. */
-export class SnapshotError extends Error {
-  override readonly name = 'SnapshotError';
 }
