@@ -177,6 +177,8 @@ export function renderNatsConfig(c: ServerConfig): string {
     `http: "${c.host}:${c.httpPort}"`,
     'ping_interval: "1s"',
     'ping_max: 2',
+    // Room for the store's largest value (1.5 MiB, as etcd) plus its envelope; NATS defaults to 1 MiB.
+    'max_payload: 8MB',
   ];
   if (c.logFile !== undefined) lines.push(`log_file: ${JSON.stringify(c.logFile)}`);
   if (c.storeDir !== undefined) lines.push(`jetstream { store_dir: ${JSON.stringify(c.storeDir)} }`);
