@@ -107,6 +107,13 @@ export class WatchCursor {
     return { type: 'wait' };
   }
 
+  /** True when the next step() would be 'fetch' (a gap the live stream cannot fill); changes nothing. */
+  needsHistory(): boolean {
+    const last = this.last;
+    if (last === undefined || this.pending[0]?.revision === last + 1) return false;
+    return this.catchUp || this.highestSeen > last;
+  }
+
   acceptHistory(reply: HistoryReply): HistoryOutcome {
     const before = this.last;
     if (before === undefined) throw new Error('acceptHistory before start');

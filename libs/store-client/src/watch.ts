@@ -170,7 +170,7 @@ export class Watch implements StoreWatch {
             stalledAttempts = 0;
             continue;
           }
-          if (this.cursor.step().type !== 'fetch') continue;
+          if (!this.cursor.needsHistory()) continue;
           // The history is behind the live stream (a lagging leader): wait, bounded by the deadline.
           const now = this.deps.clock.now();
           stalledSinceMs ??= now;
