@@ -7,6 +7,18 @@
 // - `store.member.<m>`: serializable reads of one member's applied state, and its status.
 // - `store.events`: every committed revision, in order, published by the leader after apply. A
 //   reader that sees a gap in revisions asks `store.leader` for the history it missed.
+//
+// What the client (store-client.ts) relies on beyond the types below:
+// - Commands carry CommandMeta (clientId, seq, ackSeq) on every write; a retry resends the same
+//   seq. Commands whose type requires `nowMs` (leaseGrant, leaseKeepAlive) carry the client's
+//   clock: the leader must overwrite it with its own before proposing.
+// - `store.range` on a member is answered with a CommandReply (`store.response`, a RangeResponse
+//   or an ErrorResponse).
+// - `store.leader` also answers LeaseTimeToLiveRequest, LeasesRequest, HistoryRequest,
+//   TransferLeadershipRequest (any non-error envelope is success) and StatusRequest (the leader's
+//   MemberStatus: clients without a configured member list learn it there).
+// - Retried error codes: NotLeader, Unavailable and Timeout (ErrorEnvelope codes); any other error
+//   envelope is final.
 
 import type { ChangeBatch, Command, CommandResponse, ErrorResponse, LeaseStatus, LeaseTimeToLive, RangeRequest } from '@skiff/mvcc';
 
