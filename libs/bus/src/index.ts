@@ -7,3 +7,4 @@ export * from './memory-bus.js';
 export * from './memory-network.js';
 export * from './nats-bus.js';
 export * from './endpoint.js';
+export * from './nats-cluster.js';

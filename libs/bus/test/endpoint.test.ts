@@ -1,5 +1,5 @@
-import { RealClock, SeededRandom } from '@skiff/actors';
-import { startNatsServer, type NatsServerProcess } from '@skiff/testing';
+import { RealClock, SeededRandom } from '@skiff/core';
+import { startNatsServer, type NatsServerProcess } from '../src/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from '../src/bus.js';
 import { decode, encode, guardOf, isErrorReply, type Envelope } from '../src/codec.js';

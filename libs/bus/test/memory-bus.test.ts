@@ -1,4 +1,4 @@
-import { RealClock, SeededRandom, SimulationClock } from '@skiff/actors';
+import { RealClock, SeededRandom, SimulationClock } from '@skiff/core';
 import { describe, expect, it } from 'vitest';
 import { ClosedError, NoRespondersError, TimeoutError } from '../src/errors.js';
 import { MemoryNetwork, type NetworkEvent } from '../src/memory-network.js';

@@ -1,4 +1,4 @@
-import { startNatsServer, type NatsServerProcess } from '@skiff/testing';
+import { startNatsServer, type NatsServerProcess } from '../src/index.js';
 import { afterAll, beforeAll } from 'vitest';
 import { NatsBus } from '../src/nats-bus.js';
 import { busContract } from './bus-contract.js';

@@ -2,7 +2,7 @@
 // server 1 while server 0 is killed. Every request either succeeds or fails with a typed bus error,
 // and requests succeed again once the client has reconnected to another server.
 
-import { startNatsCluster, type NatsCluster } from '@skiff/testing';
+import { startNatsCluster, type NatsCluster } from '../src/index.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encode } from '../src/codec.js';
 import { call, serveRequests, type Endpoint } from '../src/endpoint.js';

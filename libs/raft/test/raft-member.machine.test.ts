@@ -2,7 +2,7 @@
 // timers fire, heartbeats keep followers from campaigning, and everything leaves through `ready`.
 import { describe, expect, it } from 'vitest';
 import { createActor, transition, type Actor } from 'xstate';
-import { SeededRandom, SimulationClock } from '@skiff/actors';
+import { SeededRandom, SimulationClock } from '@skiff/core';
 import { raftMemberMachine, type ReadyEvent } from '../src/raft-member.machine.js';
 import { initialContext, type RandomInt } from '../src/raft-member.js';
 import { RaftConfigError } from '../src/errors.js';

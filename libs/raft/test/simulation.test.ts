@@ -5,7 +5,7 @@
 // Completeness, State Machine Safety, plus linearizable ReadIndex); then the network heals and the
 // cluster must converge. A failing seed replays exactly: the seed is in the test name.
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, type Random } from '@skiff/actors';
+import { SeededRandom, type Random } from '@skiff/core';
 import { Network, bytes } from './network.js';
 import { lastIndex, termAt } from '../src/log.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 // Generous: these loop over hundreds of seeds on a shared 2-core machine. Not a timing assertion.
 const SLOW_TEST_TIMEOUT_MS = 60_000;
-import { SeededRandom, type Random } from '@skiff/actors';
+import { SeededRandom, type Random } from '@skiff/core';
 import {
   checkKvRevisionOrder,
   checkLinearizability,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '@skiff/actors';
+import { SeededRandom } from '@skiff/core';
 import { crc32 } from '../src/crc32.js';
 import { crc32Table } from '../src/crc32.js';
 import { decodeFrameAt, encodeRecords } from '../src/record-codec.js';

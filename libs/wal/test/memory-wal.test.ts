@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, SimulationClock } from '@skiff/actors';
+import { SeededRandom, SimulationClock } from '@skiff/core';
 import { MemoryDisk, MemoryWal, WalClosedError } from '../src/index.js';
 import { describeEntries, entries } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // in-memory model of what Raft persisted. Small segments make every operation cross segment
 // boundaries; fsync takes simulated time so crashes catch writes unsynced. A failing seed replays.
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, SimulationClock, type Random } from '@skiff/actors';
+import { SeededRandom, SimulationClock, type Random } from '@skiff/core';
 import {
   MemoryDisk,
   MemoryWal,
