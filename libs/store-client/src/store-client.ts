@@ -310,10 +310,12 @@ class Client implements StoreClient {
   }
 
   async close(): Promise<void> {
-    for (const w of [...this.watches]) w.cancel();
+    const watches = [...this.watches];
+    for (const w of watches) w.cancel();
     for (const k of [...this.keepers]) k.stop();
     this.requester.close();
-    await Promise.all([...this.watches].map((w) => w.closed()));
+    // A watch waiting on a history request ends when that request returns or times out.
+    await Promise.all(watches.map((w) => w.closed()));
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
