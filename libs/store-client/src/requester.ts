@@ -52,8 +52,9 @@ export class Requester {
       } catch (err) {
         if (err instanceof DecodeError) throw new StoreProtocolError(`${spec.operation}: ${err.message}`);
         if (!isRetryable(err)) throw err;
-        const waitMs = Math.min(backoffMs(n, this.policy, this.random), deadlineMs - this.clock.now());
-        if (waitMs <= 0 || n >= attemptsMax) throw new StoreUnavailableError(spec.operation, n, this.clock.now() - startMs, err);
+        const waitMs = backoffMs(n, this.policy, this.random);
+        // An attempt that would start at the deadline has no time left to be answered.
+        if (this.clock.now() + waitMs >= deadlineMs || n >= attemptsMax) throw new StoreUnavailableError(spec.operation, n, this.clock.now() - startMs, err);
         await this.sleep(waitMs, spec.operation);
         continue;
       }
