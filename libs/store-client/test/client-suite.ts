@@ -269,7 +269,8 @@ export function storeClientSuite(label: string, makeHarness: () => Promise<Harne
       h.clock.setTimeout(() => void fake.stepUp(), 400);
       const r = await h.run(client.put('/k', 'v'));
       expect(r.revision).toBe(fake.mvcc.revision);
-      expect(fake.commandsOf(client.clientId)).toHaveLength(1);
+      expect(r.revision).toBe(2);
+      expect(fake.commandsOf(client.clientId).every((c) => c.seq === 1)).toBe(true);
     });
 
     it('gives up at the call deadline with StoreUnavailableError', async () => {
