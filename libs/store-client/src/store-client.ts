@@ -127,6 +127,8 @@ export interface StoreClient {
   members(opts?: CallOptions): Promise<readonly string[]>;
   transferLeadership(to: string, opts?: CallOptions): Promise<void>;
   watch(key: KeyLike, opts?: WatchOptions): StoreWatch;
+  /** One page of committed history from the leader (what watches catch up with). */
+  history(fromRevision: number, limitRevisions: number, opts?: CallOptions): Promise<HistoryReply>;
   /** Cancels watches and keep-alive loops, fails waiting calls; the bus stays open (it is the caller's). */
   close(): Promise<void>;
 }
