@@ -1,1 +1,13 @@
-export {};
+// @skiff/protobuf: decodes the `application/vnd.kubernetes.protobuf` request bodies that kubectl sends
+// (it does not fall back to JSON after a 415) into the JSON objects the API serves. Decoding only:
+// kubectl accepts JSON responses.
+export {
+  KUBE_PROTOBUF_CONTENT_TYPE,
+  KUBE_PROTOBUF_MAGIC,
+  decodeKubeProtobuf,
+  isKubeProtobuf,
+  type DecodedKubeObject,
+} from './kube-protobuf.js';
+export { supportedKinds, type GroupVersionKind } from './kinds.js';
+export { ProtobufDecodeError, ProtobufErrorCode } from './protobuf-error.js';
+export type { JsonObject, JsonValue } from './schema.js';
