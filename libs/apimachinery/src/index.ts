@@ -1,1 +1,10 @@
-export {};
+// @skiff/apimachinery: Kubernetes API machinery as pure functions (no I/O, no clock): selectors,
+// quantities, patches, server-side apply, Status errors, list paging tokens and name helpers.
+export * from './json-value.js';
+export * from './go-format.js';
+export * from './field-error.js';
+export * from './name-validation.js';
+export * from './label-selector.js';
+export * from './label-selector-parser.js';
+export * from './field-selector.js';
+export * from './quantity.js';
