@@ -38,24 +38,29 @@
  */
 
 import type { Logger, ServiceHost } from '@skiff/actors';
-import { encode, errorReply, subjects as subjectsOf, type Bus, type ErrorEnvelope, type Subjects, type Subscription } from '@skiff/bus';
-import type { Clock, Random, TimerId } from '@skiff/core';
-import { MvccErrorCode, MvccStore, type ChangeBatch, type Command, type CommandResponse, type ErrorResponse, type RangeRequest } from '@skiff/mvcc';
-import { raftMemberMachine, type Entry, type Message, type RaftMemberInput, type ReadState, type Ready, type RestoreState, type Role, type Snapshot, type SoftState } from '@skiff/raft';
+import { encode, errorReply, subjects as subjectsOf, type Bus, type Envelope, type ErrorEnvelope, type Subjects } from '@skiff/bus';
+import type { Clock, Random } from '@skiff/core';
+import type { ChangeBatch, Command, MvccStore, RangeRequest } from '@skiff/mvcc';
+import { raftMemberMachine, type Entry, type Ready, type Role, type SoftState } from '@skiff/raft';
 import type { CommandReply, MemberStatus } from '@skiff/store-client';
-import { WalAppendError, WalClosedError, type WalState, type WriteAheadLog } from '@skiff/wal';
+import type { WalState, WriteAheadLog } from '@skiff/wal';
 import { createActor, type Actor } from 'xstate';
+import { AppliedState, type EntryResponse } from './applied-state.js';
 import { checkClientCommand, checkEntrySize, isProblem, toErrorResponse, type CommandLimits } from './command-check.js';
-import { decodeCommand, encodeCommand } from './command-codec.js';
+import { encodeCommand } from './command-codec.js';
 import { handleLeaderRequest, handleMemberRequest, type StoreService } from './handlers.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { ENVELOPE_ALLOWANCE_BYTES, maxEntryBytes, resolveOptions, type ResolvedOptions, type StoreMemberOptions } from './options.js';
 import { unavailable, type Outcome } from './outcome.js';
 import { chunkBatches } from './pages.js';
 import { Proposer } from './proposer.js';
-import { batchByDestination, decodeRaftEnvelope } from './raft-transport.js';
+import { raftInput } from './raft-input.js';
+import { RaftLink } from './raft-link.js';
 import { ReadBatcher } from './read-batcher.js';
 import { ReadyPipeline } from './ready-pipeline.js';
 import { serveLoop, type Respond, type ServeLoop } from './serve-loop.js';
+import { Snapshotter } from './snapshotter.js';
+import { every } from './ticker.js';
 
 export type { StoreMemberOptions } from './options.js';
 
@@ -82,33 +87,37 @@ export interface StoreMemberDeps {
 
 export interface StoreMemberStats {
   /** Raft messages (or whole payloads) dropped at the boundary: garbage, misaddressed. */
-  raftRejected: number;
-  raftReceived: number;
-  raftSendFailures: number;
-  proposalsBatched: number;
-  entriesApplied: number;
-  snapshotsTaken: number;
-  snapshotsInstalled: number;
-  eventsPublished: number;
+  readonly raftRejected: number;
+  readonly raftReceived: number;
+  readonly raftSendFailures: number;
+  /** `propose` inputs sent to the core (each one batch of entries). */
+  readonly proposalsBatched: number;
+  readonly entriesApplied: number;
+  readonly snapshotsTaken: number;
+  readonly snapshotsInstalled: number;
+  readonly eventsPublished: number;
 }
+
+export type StoreMemberStatus = MemberStatus & { readonly snapshotIndex: number; readonly snapshotsInstalled: number };
 
 export interface StoreMember {
   readonly name: string;
   readonly members: readonly string[];
-  /** The Raft core's current view (follower, preCandidate, candidate, leader). */
+  /** The Raft core's current view (follower, preCandidate, candidate, leader); follower once stopped. */
   readonly role: Role;
   readonly term: number;
   readonly leader: string | null;
   readonly appliedIndex: number;
   /** The replicated state machine, read-only for callers (tests compare members through it). */
   readonly mvcc: MvccStore;
-  readonly stats: Readonly<StoreMemberStats>;
+  readonly stats: StoreMemberStats;
   start(): Promise<void>;
   /** Graceful: a leader transfers leadership first (bounded by transferTimeoutMs). Idempotent. */
   stop(opts?: { readonly transferLeadership?: boolean }): Promise<void>;
   /** A crash: everything stops now; nothing pending is answered, nothing more is persisted. */
   halt(): void;
-  status(): MemberStatus & { readonly snapshotIndex: number; readonly snapshotsInstalled: number };
+  status(): StoreMemberStatus;
+  /** Called after each change of role, term or known leader, once the Ready saying so is handled. */
   onRoleChange(listener: (soft: SoftState) => void): () => void;
   /** Thesis §3.10; only a leader acts on it. */
   transferLeadership(to: string): void;
@@ -126,78 +135,78 @@ const WARNINGS_LOGGED_MAX = 20;
 class Member implements StoreMember, StoreService {
   readonly name: string;
   readonly members: readonly string[];
-  readonly mvcc: MvccStore;
-  readonly stats: StoreMemberStats = {
-    raftRejected: 0,
-    raftReceived: 0,
-    raftSendFailures: 0,
-    proposalsBatched: 0,
-    entriesApplied: 0,
-    snapshotsTaken: 0,
-    snapshotsInstalled: 0,
-    eventsPublished: 0,
-  };
   readonly historyPageMax: number;
   readonly maxPayloadBytes: number;
   private readonly opts: ResolvedOptions;
   private readonly log: Logger;
   private readonly subjects: Subjects;
-  private readonly raftSubjects = new Map<string, string>();
   private readonly limits: CommandLimits;
+  private readonly state: AppliedState;
   private readonly pipeline: ReadyPipeline;
   private readonly proposer: Proposer;
   private readonly reads: ReadBatcher;
+  private readonly leases: LeaseKeeper;
+  private readonly snapshots: Snapshotter;
+  private readonly link: RaftLink;
   private readonly listeners = new Set<(soft: SoftState) => void>();
+  private readonly counters = { proposalsBatched: 0, entriesApplied: 0, snapshotsInstalled: 0, eventsPublished: 0 };
   private actor: RaftActor | null = null;
   private phase: Phase = 'new';
   private stopping: Promise<void> | null = null;
   /** Role, term and leader as of the last Ready handled (what the adapter acts on). */
   private soft: SoftState;
-  private applied: number;
-  private appliedTerm: number;
-  private snapshotIndex: number;
-  private snapshotting = false;
-  /** The term whose leasePromote was applied: expiry runs only after it (etcd lessor.Promote). */
-  private promotedTerm = -1;
-  private readonly revoking = new Set<number>();
   private leaderLoop: ServeLoop | null = null;
   private memberLoop: ServeLoop | null = null;
-  private raftSub: Subscription | null = null;
-  private sweepTimer: TimerId | undefined;
-  private leaseTimer: TimerId | undefined;
+  private readonly cancelTimers: (() => void)[] = [];
   private warnings = 0;
 
   constructor(private readonly deps: StoreMemberDeps) {
     this.name = deps.name;
     this.members = [...deps.members];
     if (!this.members.includes(this.name)) throw new RangeError(`members (${this.members.join(', ')}) must include ${this.name}`);
-    this.opts = resolveOptions(deps.options);
-    this.historyPageMax = this.opts.historyPageMax;
-    this.maxPayloadBytes = this.opts.maxPayloadBytes;
+    const o = resolveOptions(deps.options);
+    this.opts = o;
+    this.historyPageMax = o.historyPageMax;
+    this.maxPayloadBytes = o.maxPayloadBytes;
     this.log = deps.logger;
     this.subjects = subjectsOf(deps.cluster);
-    for (const m of this.members) this.raftSubjects.set(m, this.subjects.storeRaft(m));
-    this.limits = { maxValueBytes: this.opts.maxValueBytes, maxEntryBytes: maxEntryBytes(this.opts) };
-    this.mvcc = new MvccStore(this.opts.mvcc);
-    const snapshot = deps.recovered.snapshot;
-    if (snapshot !== null) {
-      const restored = this.mvcc.restore(snapshot.data);
-      if (!restored.ok) throw new Error(`snapshot ${snapshot.meta.index} in the log does not restore: ${restored.error}`);
-    }
-    this.applied = snapshot?.meta.index ?? 0;
-    this.appliedTerm = snapshot?.meta.term ?? 0;
-    this.snapshotIndex = this.applied;
+    this.limits = { maxValueBytes: o.maxValueBytes, maxEntryBytes: maxEntryBytes(o) };
+    this.state = new AppliedState(deps.recovered, o.mvcc);
     this.soft = { role: 'follower', term: deps.recovered.hardState.term, leaderId: null };
     this.pipeline = new ReadyPipeline(deps.wal, { handle: (r) => this.handle(r), onFatal: (err) => this.fatal(err) });
     this.proposer = new Proposer(
       { propose: (entries, requestId) => this.propose(entries, requestId) },
-      { pendingMax: this.opts.pendingProposalsMax, batchEntriesMax: this.opts.batchEntriesMax, batchBytesMax: this.opts.batchBytesMax },
+      { pendingMax: o.pendingProposalsMax, batchEntriesMax: o.batchEntriesMax, batchBytesMax: o.batchBytesMax },
     );
     this.reads = new ReadBatcher(
-      { requestRead: (requestId) => this.actor?.send({ type: 'requestRead', requestId }), appliedIndex: () => this.applied },
-      this.opts.pendingReadsMax,
-      this.opts.readTimeoutMs,
+      { requestRead: (requestId) => this.actor?.send({ type: 'requestRead', requestId }), appliedIndex: () => this.state.index },
+      o.pendingReadsMax,
+      o.readTimeoutMs,
     );
+    this.leases = new LeaseKeeper(
+      {
+        mvcc: this.state.mvcc,
+        nowMs: () => deps.clock.now(),
+        leadsIn: (term) => this.isLeader() && this.soft.term === term,
+        propose: (command, done) => this.proposeInternal(command, done),
+      },
+      o.electionTimeoutMaxMs,
+    );
+    this.snapshots = new Snapshotter(
+      {
+        wal: deps.wal,
+        log: this.log,
+        taken: (index, data) => this.actor?.send({ type: 'snapshotTaken', index, data }),
+        fatal: (err) => this.fatal(err),
+        stopped: () => this.phase === 'stopped',
+      },
+      o.snapshotEveryEntries,
+      this.state.index,
+    );
+    this.link = new RaftLink(deps.bus, this.subjects, this.name, this.members, o.maxPayloadBytes - ENVELOPE_ALLOWANCE_BYTES, {
+      deliver: (m) => this.actor?.send(m),
+      warn: (fields, message) => this.warn(fields, message),
+    });
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -206,13 +215,18 @@ class Member implements StoreMember, StoreService {
     if (this.phase !== 'new') throw new Error(`store member ${this.name} was already started`);
     this.phase = 'running';
     this.actor = this.spawnRaft();
-    this.raftSub = this.deps.bus.subscribe(this.raftSubjects.get(this.name)!);
-    void this.consumeRaft(this.raftSub);
+    this.link.start();
     this.memberLoop = this.serve(this.subjects.storeMember(this.name), (req, respond) => handleMemberRequest(this, req, respond));
-    this.scheduleSweep();
-    this.scheduleLeaseCheck();
+    const clock = this.deps.clock;
+    this.cancelTimers.push(
+      every(clock, this.opts.sweepIntervalMs, () => {
+        this.proposer.sweep(clock.now());
+        this.reads.sweep(clock.now());
+      }),
+      every(clock, this.opts.leaseCheckIntervalMs, () => this.leases.check(this.soft.term)),
+    );
     await this.deps.bus.flush();
-    this.log.info({ members: this.members, applied: this.applied, term: this.soft.term }, 'store member started');
+    this.log.info({ members: this.members, applied: this.state.index, term: this.soft.term }, 'store member started');
   }
 
   stop(opts: { readonly transferLeadership?: boolean } = {}): Promise<void> {
@@ -224,12 +238,11 @@ class Member implements StoreMember, StoreService {
     if (this.phase === 'stopped') return;
     this.phase = 'stopped';
     this.pipeline.stop();
-    this.clearTimers();
+    for (const cancel of this.cancelTimers.splice(0)) cancel();
     this.leaderLoop?.stop();
     this.memberLoop?.stop();
-    this.raftSub?.unsubscribe();
     this.leaderLoop = this.memberLoop = null;
-    this.raftSub = null;
+    this.link.stop();
     this.actor?.stop();
   }
 
@@ -240,28 +253,28 @@ class Member implements StoreMember, StoreService {
     }
     this.phase = 'stopping';
     if (transfer && this.soft.role === 'leader') await this.handOver();
-    const outcome = unavailable(`store member ${this.name} is stopping`, this.leaderHint() === this.name ? null : this.leaderHint());
+    const hint = this.soft.leaderId === this.name ? null : this.soft.leaderId;
+    const outcome = unavailable(`store member ${this.name} is stopping`, hint);
     this.proposer.failAll(outcome);
     this.reads.failAll(outcome);
     this.halt();
     this.log.info('store member stopped');
   }
 
-  /** Thesis §3.10: hand leadership to the most up-to-date follower, and wait (bounded) until it took it. */
+  /** Thesis §3.10: hand leadership to the most up-to-date live follower; wait (bounded) until another leads. */
   private async handOver(): Promise<void> {
     const to = this.bestTransferee();
     if (to === null) return;
     this.log.info({ to }, 'transferring leadership before stopping');
     this.transferLeadership(to);
-    const moved = await this.waitForLeadership((soft) => this.leadsElsewhere(soft), this.opts.transferTimeoutMs);
+    const moved = await this.waitForLeaderElsewhere(this.opts.transferTimeoutMs);
     if (!moved) this.log.warn({ to, timeoutMs: this.opts.transferTimeoutMs }, 'leadership did not move in time; stopping anyway');
   }
 
   private bestTransferee(): string | null {
-    const progress = this.actor?.getSnapshot().context.core.progress;
     let best: string | null = null;
     let bestMatch = -1;
-    for (const [id, pr] of progress ?? []) {
+    for (const [id, pr] of this.actor?.getSnapshot().context.core.progress ?? []) {
       if (pr.recentActive && pr.match > bestMatch) {
         best = id;
         bestMatch = pr.match;
@@ -270,23 +283,19 @@ class Member implements StoreMember, StoreService {
     return best;
   }
 
-  /** Resolves true once `moved` holds for the soft state (checked now and on each change), false after `timeoutMs`. */
-  private waitForLeadership(moved: (soft: SoftState) => boolean, timeoutMs: number): Promise<boolean> {
-    if (moved(this.soft)) return Promise.resolve(true);
+  /** True once another member is known to lead (checked now and on each change), false after `timeoutMs`. */
+  private waitForLeaderElsewhere(timeoutMs: number): Promise<boolean> {
+    const elsewhere = (soft: SoftState): boolean => soft.leaderId !== null && soft.leaderId !== this.name;
+    if (elsewhere(this.soft)) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const finish = (result: boolean): void => {
+      const finish = (moved: boolean): void => {
         off();
         this.deps.clock.clearTimeout(timer);
-        resolve(result);
+        resolve(moved);
       };
-      const off = this.onRoleChange((soft) => moved(soft) && finish(true));
+      const off = this.onRoleChange((soft) => elsewhere(soft) && finish(true));
       const timer = this.deps.clock.setTimeout(() => finish(false), timeoutMs);
     });
-  }
-
-  /** Another member is known to lead: leadership has moved, not just left. */
-  private leadsElsewhere(soft: SoftState): boolean {
-    return soft.leaderId !== null && soft.leaderId !== this.name;
   }
 
   private fatal(err: unknown): void {
@@ -296,39 +305,19 @@ class Member implements StoreMember, StoreService {
     this.deps.onFatal?.(err);
   }
 
-  // ---- the Raft actor -------------------------------------------------------------------------
+  // ---- the Raft actor and its Readies ---------------------------------------------------------
 
   private spawnRaft(): RaftActor {
-    const o = this.opts;
-    const input: RaftMemberInput = {
-      config: {
-        id: this.name,
-        members: this.members,
-        keepEntriesAfterSnapshot: o.keepEntriesAfterSnapshot,
-        maxSizePerMsgBytes: Math.min(512 * 1024, this.limits.maxEntryBytes),
-        snapshotChunkBytes: Math.min(512 * 1024, this.limits.maxEntryBytes),
-      },
-      random: this.deps.random,
-      restore: this.restoreState(),
-      electionTimeoutMinMs: o.electionTimeoutMinMs,
-      electionTimeoutMaxMs: o.electionTimeoutMaxMs,
-      heartbeatIntervalMs: o.heartbeatIntervalMs,
-    };
+    const input = raftInput(this.name, this.members, this.opts, this.limits.maxEntryBytes, this.deps.recovered, this.state.index, this.deps.random);
     const host = this.deps.host;
-    // The actor only schedules its election timer when it starts; no Ready leaves before `on` below.
+    // Starting only schedules the election timer: no Ready leaves before `on` below.
     const actor = host === undefined ? createActor(raftMemberMachine, { clock: this.deps.clock, input, id: 'raft' }) : host.spawn(raftMemberMachine, { id: 'raft', input });
     actor.on('ready', ({ ready }) => this.onReady(ready));
     if (host === undefined) actor.start();
     return actor;
   }
 
-  private restoreState(): RestoreState {
-    const r = this.deps.recovered;
-    const snapshot: Snapshot | null = r.snapshot === null ? null : { meta: { ...r.snapshot.meta, members: this.members }, data: r.snapshot.data };
-    return { hardState: r.hardState, snapshot, entries: r.entries, applied: this.applied };
-  }
-
-  /** Synchronous part: bookkeeping that must not wait (the answer to a propose), then the pipeline. */
+  /** Synchronous part: the answer to a propose is bookkeeping that must not wait; then the pipeline. */
   private onReady(ready: Ready): void {
     if (this.phase === 'stopped') return;
     if (ready.proposal !== null) this.proposer.onProposal(ready.proposal);
@@ -337,107 +326,46 @@ class Member implements StoreMember, StoreService {
   }
 
   private propose(entries: Uint8Array[], requestId: string): void {
-    this.stats.proposalsBatched++;
+    this.counters.proposalsBatched++;
     this.actor?.send({ type: 'propose', entries, requestId });
   }
 
-  /** Steps 2-5 of the Ready contract, once the Ready is durable. */
+  /** Steps 2-5 of the Ready contract (@skiff/raft index.ts), once the Ready is durable. */
   private handle(ready: Ready): void {
-    this.send(ready.messages);
-    if (ready.snapshotToInstall !== null) this.installSnapshot(ready.snapshotToInstall);
-    const changes = this.apply(ready.committedEntries);
+    this.link.send(ready.messages);
+    if (ready.snapshotToInstall !== null) this.install(ready);
+    const leader = this.soft.leaderId;
+    const changes = this.state.apply(
+      ready.committedEntries,
+      (index, term) => this.proposer.commandAt(index, term),
+      (e: Entry, response: EntryResponse) => this.proposer.onApplied(e.index, e.term, response, leader),
+    );
+    this.counters.entriesApplied += ready.committedEntries.length;
     if (changes.length > 0 && ready.softState.role === 'leader') this.publishEvents(changes);
-    for (const rs of ready.readStates) this.onReadState(rs);
+    for (const rs of ready.readStates) this.reads.onReadState(rs, this.soft.leaderId, this.deps.clock.now());
     this.reads.onApplied();
     if (ready.softStateChanged) this.followSoftState(ready.softState);
-    this.maybeSnapshot();
+    this.snapshots.maybeSnapshot(this.state);
   }
 
-  private send(messages: readonly Message[]): void {
-    if (messages.length === 0) return;
-    const budget = this.opts.maxPayloadBytes - ENVELOPE_ALLOWANCE_BYTES;
-    for (const [to, envelopes] of batchByDestination(this.name, messages, budget)) {
-      const subject = this.raftSubjects.get(to);
-      if (subject === undefined) continue;
-      for (const data of envelopes) {
-        try {
-          this.deps.bus.publish(subject, data);
-        } catch (err) {
-          this.stats.raftSendFailures++;
-          this.warn({ err, to }, 'raft message not sent');
-        }
-      }
-    }
-  }
-
-  private async consumeRaft(sub: Subscription): Promise<void> {
-    try {
-      for await (const msg of sub) this.receiveRaft(msg.data);
-    } catch (err) {
-      if (this.phase === 'running') this.log.error({ err }, 'raft inbox ended');
-    }
-  }
-
-  private receiveRaft(data: Uint8Array): void {
-    if (this.phase === 'stopped' || this.actor === null) return;
-    const { messages, problems } = decodeRaftEnvelope(data, this.name);
-    if (problems.length > 0) {
-      this.stats.raftRejected += problems.length;
-      this.warn({ problems: problems.slice(0, 3), rejected: this.stats.raftRejected }, 'raft input rejected');
-    }
-    this.stats.raftReceived += messages.length;
-    for (const m of messages) this.actor.send(m);
-  }
-
-  // ---- applying -------------------------------------------------------------------------------
-
-  private installSnapshot(snapshot: Snapshot): void {
-    const restored = this.mvcc.restore(snapshot.data);
-    if (!restored.ok) throw new Error(`snapshot ${snapshot.meta.index} from the leader does not restore: ${restored.error}`);
-    this.applied = snapshot.meta.index;
-    this.appliedTerm = snapshot.meta.term;
-    this.snapshotIndex = snapshot.meta.index;
-    this.stats.snapshotsInstalled++;
-    this.proposer.onSnapshotInstalled(snapshot.meta.index, this.leaderHint());
-    this.log.info({ index: snapshot.meta.index, revision: restored.revision, bytes: snapshot.data.byteLength }, 'installed snapshot from the leader');
-  }
-
-  private apply(entries: readonly Entry[]): ChangeBatch[] {
-    const changes: ChangeBatch[] = [];
-    const leader = this.leaderHint();
-    for (const e of entries) {
-      let response: CommandResponse | ErrorResponse | undefined;
-      if (e.data.byteLength > 0) {
-        const command = (this.proposer.commandAt(e.index, e.term) as Command | undefined) ?? decodeCommand(e.data);
-        if (command === undefined) {
-          response = { type: 'error', code: MvccErrorCode.InvalidRequest, message: `entry ${e.index} is not a command`, revision: this.mvcc.revision };
-        } else {
-          const result = this.mvcc.apply(command);
-          response = result.response;
-          if (result.change !== undefined) changes.push(result.change);
-        }
-      }
-      this.applied = e.index;
-      this.appliedTerm = e.term;
-      this.proposer.onApplied(e.index, e.term, response, leader);
-    }
-    this.stats.entriesApplied += entries.length;
-    return changes;
+  private install(ready: Ready): void {
+    const snapshot = ready.snapshotToInstall!;
+    const revision = this.state.install(snapshot);
+    this.snapshots.installed(snapshot.meta.index);
+    this.counters.snapshotsInstalled++;
+    this.proposer.onSnapshotInstalled(snapshot.meta.index, this.soft.leaderId);
+    this.log.info({ index: snapshot.meta.index, revision, bytes: snapshot.data.byteLength }, 'installed snapshot from the leader');
   }
 
   private publishEvents(changes: readonly ChangeBatch[]): void {
     for (const batches of chunkBatches(changes, this.opts.maxPayloadBytes - ENVELOPE_ALLOWANCE_BYTES)) {
       try {
-        this.deps.bus.publish(this.subjects.storeEvents, encodeEvents(batches));
-        this.stats.eventsPublished++;
+        this.deps.bus.publish(this.subjects.storeEvents, encode({ type: 'store.events', batches }));
+        this.counters.eventsPublished++;
       } catch (err) {
-        this.warn({ err, firstRevision: batches[0]?.revision }, 'store.events not published (readers will see a gap and read the history)');
+        this.warn({ err, firstRevision: batches[0]?.revision }, 'store.events not published (readers see a gap and read the history)');
       }
     }
-  }
-
-  private onReadState(rs: ReadState): void {
-    this.reads.onReadState(rs, this.leaderHint(), this.deps.clock.now());
   }
 
   private followSoftState(next: SoftState): void {
@@ -450,13 +378,8 @@ class Member implements StoreMember, StoreService {
   }
 
   private becomeLeader(): void {
-    this.revoking.clear();
     if (this.phase === 'running') this.leaderLoop = this.serve(this.subjects.storeLeader, (req, respond) => handleLeaderRequest(this, req, respond));
-    const term = this.soft.term;
-    const nowMs = this.deps.clock.now();
-    this.proposeInternal({ type: 'leasePromote', nowMs, extendMs: this.opts.electionTimeoutMaxMs }, (outcome) => {
-      if (outcome.ok && outcome.response.type === 'leasePromote') this.promotedTerm = term;
-    });
+    this.leases.becameLeader(this.soft.term);
   }
 
   private stepDown(): void {
@@ -464,43 +387,20 @@ class Member implements StoreMember, StoreService {
     this.leaderLoop = null;
     this.proposer.stepDown(this.soft.leaderId);
     this.reads.stepDown(this.soft.leaderId);
-    this.revoking.clear();
+    this.leases.steppedDown();
   }
 
-  // ---- snapshots (Raft §7) --------------------------------------------------------------------
+  // ---- serving (handlers.ts calls these) ------------------------------------------------------
 
-  private maybeSnapshot(): void {
-    if (this.snapshotting || this.applied - this.snapshotIndex < this.opts.snapshotEveryEntries) return;
-    const index = this.applied;
-    const term = this.appliedTerm;
-    const data = this.mvcc.snapshot();
-    this.snapshotting = true;
-    void this.saveSnapshot(index, term, data).finally(() => (this.snapshotting = false));
-  }
-
-  private async saveSnapshot(index: number, term: number, data: Uint8Array): Promise<void> {
-    try {
-      await this.deps.wal.saveSnapshot({ index, term }, data);
-      if (this.phase === 'stopped') return;
-      this.actor?.send({ type: 'snapshotTaken', index, data });
-      this.snapshotIndex = Math.max(this.snapshotIndex, index);
-      this.stats.snapshotsTaken++;
-      const released = await this.deps.wal.releaseBefore(index);
-      this.log.info({ index, term, bytes: data.byteLength, segmentsReleased: released }, 'snapshot taken');
-    } catch (err) {
-      // A snapshot from the leader may overtake ours (WalAppendError), or we are stopping.
-      if (err instanceof WalAppendError || err instanceof WalClosedError) this.log.warn({ err, index }, 'snapshot not saved');
-      else this.fatal(err);
-    }
-  }
-
-  // ---- serving --------------------------------------------------------------------------------
-
-  private serve(subject: string, handler: (req: Parameters<typeof handleMemberRequest>[1], respond: Respond) => void): ServeLoop {
+  private serve(subject: string, handler: (req: Envelope, respond: Respond) => void): ServeLoop {
     return serveLoop(this.deps.bus, subject, handler, {
       maxPayloadBytes: this.opts.maxPayloadBytes,
       onError: (err, s) => this.warn({ err, subject: s }, 'request failed'),
     });
+  }
+
+  get mvcc(): MvccStore {
+    return this.state.mvcc;
   }
 
   isLeader(): boolean {
@@ -549,60 +449,20 @@ class Member implements StoreMember, StoreService {
   }
 
   private proposeInternal(command: Command, done: (outcome: Outcome) => void): void {
-    const bytes = encodeCommand(command);
-    this.proposer.submit({ bytes, command, deadlineMs: this.deps.clock.now() + this.opts.proposalTimeoutMs, done });
+    this.proposer.submit({ bytes: encodeCommand(command), command, deadlineMs: this.deps.clock.now() + this.opts.proposalTimeoutMs, done });
   }
 
   transferLeadership(to: string, respond?: Respond): void {
     if (to === this.name || !this.members.includes(to)) {
-      respond?.({ type: 'store.transferLeadership', to, leader: this.leaderHint() });
+      respond?.({ type: 'store.transferLeadership', to, leader: this.soft.leaderId });
       return;
     }
     this.actor?.send({ type: 'transferLeadership', to });
     if (respond === undefined) return;
-    void this.waitForLeadership((soft) => this.leadsElsewhere(soft), this.opts.transferTimeoutMs).then((moved) => {
-      if (moved) respond({ type: 'store.transferLeadership', to, leader: this.leaderHint() });
-      else respond(errorReply('Unavailable', `leadership did not move to ${to} within ${this.opts.transferTimeoutMs} ms`, { leader: this.leaderHint() }));
+    void this.waitForLeaderElsewhere(this.opts.transferTimeoutMs).then((moved) => {
+      if (moved) respond({ type: 'store.transferLeadership', to, leader: this.soft.leaderId });
+      else respond(errorReply('Unavailable', `leadership did not move to ${to} within ${this.opts.transferTimeoutMs} ms`, { leader: this.soft.leaderId }));
     });
-  }
-
-  // ---- leases ---------------------------------------------------------------------------------
-
-  private scheduleLeaseCheck(): void {
-    this.leaseTimer = this.deps.clock.setTimeout(() => {
-      this.leaseTimer = undefined;
-      if (this.phase !== 'running') return;
-      this.revokeExpiredLeases();
-      this.scheduleLeaseCheck();
-    }, this.opts.leaseCheckIntervalMs);
-  }
-
-  /** Leader only, after its leasePromote applied: each expired lease is revoked through the log. */
-  private revokeExpiredLeases(): void {
-    if (!this.isLeader() || this.promotedTerm !== this.soft.term) return;
-    const nowMs = this.deps.clock.now();
-    for (const id of this.mvcc.expiredLeases(nowMs, 256)) {
-      if (this.revoking.has(id)) continue;
-      this.revoking.add(id);
-      this.proposeInternal({ type: 'leaseRevoke', id, nowMs }, () => this.revoking.delete(id));
-    }
-  }
-
-  private scheduleSweep(): void {
-    this.sweepTimer = this.deps.clock.setTimeout(() => {
-      this.sweepTimer = undefined;
-      if (this.phase === 'stopped') return;
-      const now = this.deps.clock.now();
-      this.proposer.sweep(now);
-      this.reads.sweep(now);
-      this.scheduleSweep();
-    }, this.opts.sweepIntervalMs);
-  }
-
-  private clearTimers(): void {
-    if (this.sweepTimer !== undefined) this.deps.clock.clearTimeout(this.sweepTimer);
-    if (this.leaseTimer !== undefined) this.deps.clock.clearTimeout(this.leaseTimer);
-    this.sweepTimer = this.leaseTimer = undefined;
   }
 
   // ---- views ----------------------------------------------------------------------------------
@@ -611,7 +471,6 @@ class Member implements StoreMember, StoreService {
     return this.actor?.getSnapshot().context.core;
   }
 
-  /** A stopped member leads nothing, whatever its core said last. */
   get role(): Role {
     if (this.phase === 'stopped') return 'follower';
     return this.core?.role ?? this.soft.role;
@@ -627,10 +486,21 @@ class Member implements StoreMember, StoreService {
   }
 
   get appliedIndex(): number {
-    return this.applied;
+    return this.state.index;
   }
 
-  status(): MemberStatus & { readonly snapshotIndex: number; readonly snapshotsInstalled: number } {
+  get stats(): StoreMemberStats {
+    const link = this.link.stats;
+    return {
+      raftRejected: link.rejected,
+      raftReceived: link.received,
+      raftSendFailures: link.sendFailures,
+      snapshotsTaken: this.snapshots.taken,
+      ...this.counters,
+    };
+  }
+
+  status(): StoreMemberStatus {
     return {
       type: 'store.status',
       member: this.name,
@@ -639,12 +509,12 @@ class Member implements StoreMember, StoreService {
       term: this.term,
       leader: this.leader,
       commitIndex: this.core?.log.committed ?? this.deps.recovered.hardState.commit,
-      appliedIndex: this.applied,
+      appliedIndex: this.state.index,
       revision: this.mvcc.revision,
       compactRevision: this.mvcc.compactRevision,
       keys: this.mvcc.keyCount,
-      snapshotIndex: this.snapshotIndex,
-      snapshotsInstalled: this.stats.snapshotsInstalled,
+      snapshotIndex: this.snapshots.index,
+      snapshotsInstalled: this.counters.snapshotsInstalled,
     };
   }
 
@@ -653,7 +523,7 @@ class Member implements StoreMember, StoreService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Logs the first warnings, then one in a thousand: garbage on a subject must not flood the log. */
+  /** The first warnings, then one in a thousand: garbage on a subject must not flood the log. */
   private warn(fields: Record<string, unknown>, message: string): void {
     this.warnings++;
     if (this.warnings <= WARNINGS_LOGGED_MAX || this.warnings % 1000 === 0) this.log.warn({ ...fields, warnings: this.warnings }, message);
@@ -662,8 +532,4 @@ class Member implements StoreMember, StoreService {
 
 function outcomeReply(o: Outcome): CommandReply | ErrorEnvelope {
   return o.ok ? { type: 'store.response', response: o.response } : errorReply(o.code, o.message, { leader: o.leader });
-}
-
-function encodeEvents(batches: readonly ChangeBatch[]): Uint8Array {
-  return encode({ type: 'store.events', batches });
 }
