@@ -30,6 +30,7 @@ const kindMessages: ReadonlyArray<readonly [apiVersion: string, kind: string, me
   ['scheduling.k8s.io/v1', 'PriorityClass', 'scheduling.PriorityClass'],
   ['policy/v1', 'PodDisruptionBudget', 'policy.PodDisruptionBudget'],
   ['policy/v1', 'Eviction', 'policy.Eviction'],
+  ['networking.k8s.io/v1', 'Ingress', 'networking.Ingress'],
 ];
 
 const key = (apiVersion: string, kind: string): string => `${apiVersion}\u0000${kind}`;

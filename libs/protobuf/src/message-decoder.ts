@@ -5,7 +5,7 @@
 
 import { ProtobufDecodeError, ProtobufErrorCode } from './protobuf-error.js';
 import type { FieldSpec, JsonObject, JsonValue, MessageTable, ValueKind } from './schema.js';
-import { readFieldsV1, readIntOrString, readMicroTime, readQuantity, readStringList, readTime, toBase64 } from './well-known.js';
+import { readFieldsV1, readIntOrString, readQuantity, readStringList, readTime, toBase64 } from './well-known.js';
 import { WireType, type FieldTag, type WireReader } from './wire-reader.js';
 
 /** The deepest nesting the schema can produce is about 15; anything far deeper is hostile input. */
@@ -89,8 +89,6 @@ function decodeValue(
       return toBase64(reader.readBytes());
     case 'time':
       return readTime(reader.readMessage());
-    case 'microTime':
-      return readMicroTime(reader.readMessage());
     case 'intOrString':
       return readIntOrString(reader.readMessage());
     case 'quantity':
@@ -129,7 +127,6 @@ function zeroOf(kind: ValueKind): JsonValue | undefined {
     case 'stringList':
       return [];
     case 'time':
-    case 'microTime':
       return undefined;
     default:
       return {};

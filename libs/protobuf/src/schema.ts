@@ -5,7 +5,7 @@
 // Kinds:
 //   string | int32 | int64 | bool          proto2 scalars
 //   bytes                                  []byte, served as base64 (Go's encoding/json)
-//   time | microTime                       metav1.Time / MicroTime {seconds=1, nanos=2} -> RFC 3339
+//   time                                   metav1.Time {seconds=1, nanos=2} -> RFC 3339 (whole seconds)
 //   intOrString                            intstr.IntOrString {type=1, intVal=2, strVal=3} -> number | string
 //   quantity                               resource.Quantity {string=1} -> string
 //   fieldsV1                               metav1.FieldsV1 {Raw=1} -> the JSON object it holds
@@ -20,7 +20,7 @@
 //   repeated   a list; proto2 writes nothing for an empty one.
 
 export type ScalarKind = 'string' | 'int32' | 'int64' | 'bool' | 'bytes';
-export type WellKnownKind = 'time' | 'microTime' | 'intOrString' | 'quantity' | 'fieldsV1' | 'stringList';
+export type WellKnownKind = 'time' | 'intOrString' | 'quantity' | 'fieldsV1' | 'stringList';
 export type ValueKind = ScalarKind | WellKnownKind | `msg:${string}`;
 export type FieldKind = ValueKind | `inline:${string}` | `map:${ValueKind}`;
 export type FieldMode = 'repeated' | 'keepZero';

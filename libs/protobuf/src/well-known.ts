@@ -7,48 +7,23 @@ import { WireType, type WireReader } from './wire-reader.js';
 /** Go's Time.MarshalJSON refuses years outside [0, 9999]. */
 const MIN_SECONDS = -62167219200; // 0000-01-01T00:00:00Z
 const MAX_SECONDS = 253402300799; // 9999-12-31T23:59:59Z
-const NANOS_PER_SECOND = 1_000_000_000;
-
-interface Timestamp {
-  readonly seconds: number;
-  readonly nanos: number;
-}
-
-function readTimestamp(reader: WireReader): Timestamp | undefined {
-  if (reader.atEnd()) return undefined; // metav1.Time marshals a zero time as an empty message
+/**
+ * metav1.Time {seconds=1, nanos=2}: RFC 3339 in UTC at whole seconds. Its proto Unmarshal keeps only
+ * the seconds (time_proto.go: JSON clients only ever saw seconds) and a zero time is an empty message.
+ */
+export function readTime(reader: WireReader): string | undefined {
+  const offset = reader.offset;
+  if (reader.atEnd()) return undefined;
   let seconds = 0;
-  let nanos = 0;
   while (!reader.atEnd()) {
     const tag = reader.readTag();
     if (tag.fieldNumber === 1) seconds = reader.expect(tag, WireType.Varint).readInt64();
-    else if (tag.fieldNumber === 2) nanos = reader.expect(tag, WireType.Varint).readInt32();
+    else if (tag.fieldNumber === 2) reader.expect(tag, WireType.Varint).readInt32();
     else reader.skip(tag);
   }
-  // time.Unix normalises nanos outside [0, 1e9) into the seconds.
-  const carry = Math.floor(nanos / NANOS_PER_SECOND);
-  return { seconds: seconds + carry, nanos: nanos - carry * NANOS_PER_SECOND };
-}
-
-function formatUtc(seconds: number, offset: number, reader: WireReader): string {
   if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) throw reader.malformed('timestamp outside years 0-9999', offset);
   // toISOString pads years below 1000 to four digits, as Go's layout does.
-  return new Date(seconds * 1000).toISOString().slice(0, 19);
-}
-
-/** metav1.Time: RFC 3339 in UTC at whole seconds (its proto Unmarshal drops the nanos). */
-export function readTime(reader: WireReader): string | undefined {
-  const offset = reader.offset;
-  const ts = readTimestamp(reader);
-  return ts === undefined ? undefined : `${formatUtc(ts.seconds, offset, reader)}Z`;
-}
-
-/** metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
-export function readMicroTime(reader: WireReader): string | undefined {
-  const offset = reader.offset;
-  const ts = readTimestamp(reader);
-  if (ts === undefined) return undefined;
-  const micros = String(Math.floor(ts.nanos / 1000)).padStart(6, '0');
-  return `${formatUtc(ts.seconds, offset, reader)}.${micros}Z`;
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** intstr.IntOrString {type=1 (0 Int, 1 String), intVal=2, strVal=3}. */

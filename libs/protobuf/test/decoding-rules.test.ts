@@ -106,6 +106,7 @@ describe('a pod template beyond the generators', () => {
           .message(1, (v) => v.string(1, 'scratch').message(2, (src) => src.message(2, (ed) => ed.string(1, 'Memory').message(2, (q) => q.string(1, '64Mi')))))
           .message(1, (v) => v.string(1, 'data').message(2, (src) => src.message(10, (pvc) => pvc.string(1, 'data-0').int(2, true))))
           .message(20, (c) => c.string(1, 'init').string(2, 'busybox').string(4, 'true'))
+          .message(20, (c) => c.string(1, 'proxy').string(2, 'envoy').string(24, 'Always')) // a sidecar
           .message(2, (c) =>
             c
               .string(1, 'app')
@@ -150,7 +151,10 @@ describe('a pod template beyond the generators', () => {
         { name: 'scratch', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
         { name: 'data', persistentVolumeClaim: { claimName: 'data-0', readOnly: true } },
       ],
-      initContainers: [{ name: 'init', image: 'busybox', args: ['true'] }],
+      initContainers: [
+        { name: 'init', image: 'busybox', args: ['true'] },
+        { name: 'proxy', image: 'envoy', restartPolicy: 'Always' },
+      ],
       containers: [
         {
           name: 'app',
@@ -253,9 +257,9 @@ describe('the envelope', () => {
   });
 
   it('names an unsupported kind so the server can answer 415', () => {
-    const error = errorOf(kubeEnvelope('networking.k8s.io/v1', 'Ingress', () => {}));
+    const error = errorOf(kubeEnvelope('apps/v1', 'StatefulSet', () => {}));
     expect(error.code).toBe(ProtobufErrorCode.UnsupportedKind);
-    expect(error.message).toContain('networking.k8s.io/v1, Kind=Ingress');
+    expect(error.message).toContain('apps/v1, Kind=StatefulSet');
   });
 
   it('refuses a content encoding it does not implement', () => {

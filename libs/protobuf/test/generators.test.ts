@@ -422,6 +422,46 @@ describe('kubectl create generators', () => {
       maxUnavailable: 0,
     });
   });
+
+  it('ingress simple --class=default --rule="foo.com/bar*=svc1:8080,tls=my-cert" --default-backend=defsvc:http', () => {
+    const body = kubeEnvelope('networking.k8s.io/v1', 'Ingress', (ing) =>
+      ing
+        .message(1, (m) => objectMeta(m, { name: 'simple' }))
+        .message(2, (spec) =>
+          spec
+            .string(4, 'default') // ingressClassName
+            .message(1, (b) => b.message(4, (svc) => svc.string(1, 'defsvc').message(2, (p) => p.string(1, 'http').int(2, 0)))) // defaultBackend
+            .message(2, (tls) => tls.string(1, 'foo.com').string(2, 'my-cert'))
+            .message(3, (rule) =>
+              rule.string(1, 'foo.com').message(2, (value) =>
+                value.message(1, (http) =>
+                  http.message(1, (path) =>
+                    path
+                      .string(1, '/bar')
+                      .message(2, (b) => b.message(4, (svc) => svc.string(1, 'svc1').message(2, (p) => p.string(1, '').int(2, 8080))))
+                      .string(3, 'Prefix'),
+                  ),
+                ),
+              ),
+            ),
+        )
+        .message(3, (st) => st.message(1, () => {})),
+    );
+
+    expect(decodeKubeProtobuf(body).object).toEqual({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'simple' },
+      spec: {
+        ingressClassName: 'default',
+        defaultBackend: { service: { name: 'defsvc', port: { name: 'http' } } },
+        tls: [{ hosts: ['foo.com'], secretName: 'my-cert' }],
+        // IngressRuleValue is inline: http sits beside host
+        rules: [{ host: 'foo.com', http: { paths: [{ path: '/bar', backend: { service: { name: 'svc1', port: { number: 8080 } } }, pathType: 'Prefix' }] } }],
+      },
+      status: { loadBalancer: {} },
+    });
+  });
 });
 
 describe('kubectl auth and token requests', () => {

@@ -63,6 +63,7 @@ describe('supported kinds', () => {
         'scheduling.k8s.io/v1 PriorityClass',
         'policy/v1 PodDisruptionBudget',
         'policy/v1 Eviction',
+        'networking.k8s.io/v1 Ingress',
       ]),
     );
   });

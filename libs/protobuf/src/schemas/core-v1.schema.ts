@@ -52,6 +52,11 @@ export const coreV1 = {
     7: ['fieldPath', 'string'],
   },
   'core.LocalObjectReference': { 1: ['name', 'string'] },
+  'core.TypedLocalObjectReference': {
+    1: ['apiGroup', 'string', 'keepZero'],
+    2: ['kind', 'string', 'keepZero'],
+    3: ['name', 'string', 'keepZero'],
+  },
 
   // Service
   'core.Service': {
@@ -219,6 +224,8 @@ export const coreV1 = {
     16: ['stdin', 'bool'],
     17: ['stdinOnce', 'bool'],
     18: ['tty', 'bool'],
+    // Sidecars (1.28+): an init container with restartPolicy Always.
+    24: ['restartPolicy', 'string', 'keepZero'],
   },
   'core.ContainerPort': {
     1: ['name', 'string'],
