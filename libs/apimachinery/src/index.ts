@@ -8,3 +8,4 @@ export * from './label-selector.js';
 export * from './label-selector-parser.js';
 export * from './field-selector.js';
 export * from './quantity.js';
+export * from './status.js';
