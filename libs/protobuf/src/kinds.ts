@@ -16,6 +16,7 @@ const kindMessages: ReadonlyArray<readonly [apiVersion: string, kind: string, me
   ['apps/v1', 'Deployment', 'apps.Deployment'],
   ['batch/v1', 'Job', 'batch.Job'],
   ['batch/v1', 'CronJob', 'batch.CronJob'],
+  ['autoscaling/v1', 'HorizontalPodAutoscaler', 'autoscaling.HorizontalPodAutoscaler'],
   ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'authorization.SelfSubjectAccessReview'],
   ['authorization.k8s.io/v1', 'SelfSubjectRulesReview', 'authorization.SelfSubjectRulesReview'],
   ['authorization.k8s.io/v1', 'SubjectAccessReview', 'authorization.SubjectAccessReview'],

@@ -12,7 +12,8 @@ import { messageTable } from './schemas/index.js';
 import { WireReader, WireType } from './wire-reader.js';
 
 export const KUBE_PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
-export const KUBE_PROTOBUF_MAGIC: Readonly<Uint8Array> = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
+/** "k8s\0": a typed array cannot be frozen, so the shared constant is a frozen number array. */
+export const KUBE_PROTOBUF_MAGIC: readonly number[] = Object.freeze([0x6b, 0x38, 0x73, 0x00]);
 
 export interface DecodedKubeObject {
   readonly apiVersion: string;

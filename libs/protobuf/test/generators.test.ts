@@ -111,6 +111,29 @@ describe('kubectl create generators', () => {
     });
   });
 
+  it('autoscale deployment web --min=2 --max=10 --cpu-percent=80 (autoscaling/v1)', () => {
+    const body = kubeEnvelope('autoscaling/v1', 'HorizontalPodAutoscaler', (hpa) =>
+      hpa
+        .message(1, (m) => objectMeta(m, { name: 'web' }))
+        .message(2, (spec) =>
+          spec
+            .message(1, (ref) => ref.string(1, 'Deployment').string(2, 'web').string(3, 'apps/v1')) // scaleTargetRef
+            .int(2, 2) // minReplicas (*int32)
+            .int(3, 10) // maxReplicas
+            .int(4, 80), // targetCPUUtilizationPercentage (*int32)
+        )
+        .message(3, (st) => st.int(3, 0).int(4, 0)),
+    );
+
+    expect(decodeKubeProtobuf(body).object).toEqual({
+      apiVersion: 'autoscaling/v1',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 80 },
+      status: { currentReplicas: 0, desiredReplicas: 0 },
+    });
+  });
+
   it('configmap --from-literal=a=b --from-file=bin (binaryData) with immutable=false', () => {
     const body = kubeEnvelope('v1', 'ConfigMap', (cm) =>
       cm

@@ -52,6 +52,7 @@ describe('supported kinds', () => {
         'apps/v1 Deployment',
         'batch/v1 Job',
         'batch/v1 CronJob',
+        'autoscaling/v1 HorizontalPodAutoscaler',
         'authorization.k8s.io/v1 SelfSubjectAccessReview',
         'authorization.k8s.io/v1 SelfSubjectRulesReview',
         'authentication.k8s.io/v1 SelfSubjectReview',

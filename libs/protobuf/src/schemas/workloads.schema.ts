@@ -1,5 +1,5 @@
-// k8s.io/api/apps/v1 and batch/v1 generated.proto: Deployment, Job, CronJob (what `kubectl create
-// deployment|job|cronjob` send).
+// k8s.io/api/apps/v1, batch/v1 and autoscaling/v1 generated.proto: Deployment, Job, CronJob and
+// HorizontalPodAutoscaler (what `kubectl create deployment|job|cronjob` and `kubectl autoscale` send).
 import type { MessageTable } from '../schema.js';
 
 export const appsV1 = {
@@ -128,5 +128,31 @@ export const batchV1 = {
     1: ['active', 'msg:core.ObjectReference', 'repeated'],
     4: ['lastScheduleTime', 'time'],
     5: ['lastSuccessfulTime', 'time'],
+  },
+} as const satisfies MessageTable;
+
+export const autoscalingV1 = {
+  'autoscaling.HorizontalPodAutoscaler': {
+    1: ['metadata', 'msg:meta.ObjectMeta'],
+    2: ['spec', 'msg:autoscaling.HorizontalPodAutoscalerSpec'],
+    3: ['status', 'msg:autoscaling.HorizontalPodAutoscalerStatus'],
+  },
+  'autoscaling.HorizontalPodAutoscalerSpec': {
+    1: ['scaleTargetRef', 'msg:autoscaling.CrossVersionObjectReference'],
+    2: ['minReplicas', 'int32', 'keepZero'],
+    3: ['maxReplicas', 'int32', 'keepZero'],
+    4: ['targetCPUUtilizationPercentage', 'int32', 'keepZero'],
+  },
+  'autoscaling.CrossVersionObjectReference': {
+    1: ['kind', 'string', 'keepZero'],
+    2: ['name', 'string', 'keepZero'],
+    3: ['apiVersion', 'string'],
+  },
+  'autoscaling.HorizontalPodAutoscalerStatus': {
+    1: ['observedGeneration', 'int64', 'keepZero'],
+    2: ['lastScaleTime', 'time'],
+    3: ['currentReplicas', 'int32', 'keepZero'],
+    4: ['desiredReplicas', 'int32', 'keepZero'],
+    5: ['currentCPUUtilizationPercentage', 'int32', 'keepZero'],
   },
 } as const satisfies MessageTable;
