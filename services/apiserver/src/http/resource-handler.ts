@@ -87,7 +87,8 @@ export async function handleResource(
     sendJson(res, result.status, represent(r.resource, result.object as ApiObject, format, includeObject, deps.clock.now(), true));
     return;
   }
-  if (req.destroyed || res.destroyed) {
+  // (req.destroyed says nothing here: a request is destroyed once its body has been read.)
+  if (res.destroyed || res.socket === null || res.socket.destroyed) {
     result.cancel();
     return;
   }
@@ -107,7 +108,6 @@ function streamWatch(
   const stopMetric = deps.onWatchStart(r);
   let tableColumnsSent = false;
   const stream = startWatchStream({
-    req,
     res,
     source,
     clock: deps.clock,

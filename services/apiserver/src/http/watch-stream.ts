@@ -9,7 +9,7 @@
 // server-side deadline unless the client sent timeoutSeconds (`get -w` expects the watch to last);
 // a slow client is waited for (write backpressure), not buffered without bound.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Clock } from '@skiff/core';
 
 export interface WatchEventLike {
@@ -23,7 +23,6 @@ export interface WatchSource {
 }
 
 export interface WatchStreamOptions {
-  readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly source: WatchSource;
   /** The event as sent: the object may become a one-row Table or PartialObjectMetadata. */
@@ -44,7 +43,7 @@ export interface WatchStream {
 }
 
 export function startWatchStream(opts: WatchStreamOptions): WatchStream {
-  const { req, res, source, clock } = opts;
+  const { res, source, clock } = opts;
   let ended = false;
   let wakeWriter: (() => void) | undefined;
   let signalEnded: () => void = () => {};
@@ -65,8 +64,9 @@ export function startWatchStream(opts: WatchStreamOptions): WatchStream {
     'Transfer-Encoding': 'chunked',
   });
   res.flushHeaders();
+  // The response's close is the client going away; the request's close only means its (empty)
+  // body has been read, which Node reports as soon as the request is consumed.
   const onClose = (): void => end();
-  req.on('close', onClose);
   res.on('close', onClose);
   const timer = opts.timeoutMs === undefined ? undefined : clock.setTimeout(end, opts.timeoutMs);
 
@@ -96,7 +96,6 @@ export function startWatchStream(opts: WatchStreamOptions): WatchStream {
     .catch((err: unknown) => opts.onError?.(err))
     .finally(() => {
       if (timer !== undefined) clock.clearTimeout(timer);
-      req.off('close', onClose);
       res.off('close', onClose);
       end();
     });
