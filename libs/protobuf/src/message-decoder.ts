@@ -1,6 +1,6 @@
 // Schema-driven decoding: protobuf bytes of a described message -> the JSON object the Kubernetes API
 // serves for it. Unknown field numbers are skipped (proto2), a known field with the wrong wire type is
-// an error (as in Go's generated code), a repeated non-repeated field keeps the last value and an
+// an error (as in Go's generated code), a singular field seen twice keeps its last value and an
 // embedded message seen twice is merged (protobuf merge semantics).
 
 import { ProtobufDecodeError, ProtobufErrorCode } from './protobuf-error.js';
