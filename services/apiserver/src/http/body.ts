@@ -9,29 +9,21 @@
 
 import type { IncomingMessage } from 'node:http';
 import { parseAllDocuments } from 'yaml';
-import { failureStatus, type Status } from './status.js';
+import { ApiError, badRequestStatus, requestEntityTooLargeStatus, unsupportedMediaTypeStatus } from '@skiff/apimachinery';
 
 export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 /** After a 413, at most this much more of the refused body is read and dropped before the socket is cut. */
 const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** An error the front answers with its Status. */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(readonly status: Status) {
-    super(status.message);
-  }
+export function tooLarge(limitBytes: number): ApiError {
+  return new ApiError(requestEntityTooLargeStatus(`limit is ${limitBytes}`));
 }
 
-export function httpError(code: number, message: string): HttpError {
-  return new HttpError(failureStatus(code, message));
+export function badRequest(message: string): ApiError {
+  return new ApiError(badRequestStatus(message));
 }
 
-export function tooLarge(limitBytes: number): HttpError {
-  return httpError(413, `Request entity too large: limit is ${limitBytes}`);
-}
-
-/** Reads the whole body, or throws a 413 HttpError as soon as it passes `limitBytes`. */
+/** Reads the whole body, or throws a 413 ApiError as soon as it passes `limitBytes`. */
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
@@ -71,21 +63,21 @@ function discard(req: IncomingMessage): void {
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml']);
-const ACCEPTED = 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
+const ACCEPTED = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
 /** Turns `k8s\0`-enveloped protobuf into the object's JSON form (@skiff/protobuf's decodeKubeProtobuf). */
 export type ProtobufDecoder = (bytes: Uint8Array) => unknown;
 
 /**
  * The body as a JSON value, or undefined for an empty one. `mediaType` is the Content-Type without
- * parameters. Throws HttpError 400 (does not parse) or 415 (media type or protobuf kind unknown).
+ * parameters. Throws an ApiError 400 (does not parse) or 415 (media type or protobuf kind unknown).
  */
 export function decodeBody(bytes: Uint8Array, mediaType: string | undefined, decodeProtobuf: ProtobufDecoder): unknown {
   if (bytes.length === 0) return undefined;
   if (mediaType === undefined || mediaType === 'application/json' || mediaType.endsWith('+json')) return parseJson(bytes);
   if (YAML_TYPES.has(mediaType)) return parseYaml(bytes);
   if (mediaType === PROTOBUF) return decodeProtobufBody(bytes, decodeProtobuf);
-  throw httpError(415, `the body of the request was in an unknown format - accepted media types include: ${ACCEPTED}`);
+  throw new ApiError(unsupportedMediaTypeStatus(ACCEPTED));
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -93,17 +85,17 @@ function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw httpError(400, `json parse error: ${(err as Error).message}`);
+    throw badRequest(`json parse error: ${(err as Error).message}`);
   }
 }
 
 function parseYaml(bytes: Uint8Array): unknown {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   const docs = parseAllDocuments(text, { uniqueKeys: true });
-  if (!Array.isArray(docs)) throw httpError(400, 'yaml parse error: no document');
-  if (docs.length !== 1) throw httpError(400, `yaml parse error: expected one document, got ${docs.length}`);
+  if (!Array.isArray(docs)) throw badRequest('yaml parse error: no document');
+  if (docs.length !== 1) throw badRequest(`yaml parse error: expected one document, got ${docs.length}`);
   const doc = docs[0]!;
-  if (doc.errors.length > 0) throw httpError(400, `yaml parse error: ${doc.errors[0]!.message}`);
+  if (doc.errors.length > 0) throw badRequest(`yaml parse error: ${doc.errors[0]!.message}`);
   // Plain JSON values only: no aliases expanded into huge trees, dates stay strings.
   return doc.toJS({ maxAliasCount: 100 });
 }
@@ -117,16 +109,17 @@ function decodeProtobufBody(bytes: Uint8Array, decode: ProtobufDecoder): unknown
     // @skiff/protobuf's ProtobufDecodeError: a kind or encoding it has no schema for is our
     // limitation (415, retry as JSON); anything else is a body that is not what it claims (400).
     if (e.code === 'UnsupportedKind' || e.code === 'UnsupportedEncoding') {
-      throw httpError(415, `${message}; send this object as application/json instead`);
+      const status = unsupportedMediaTypeStatus(ACCEPTED);
+      throw new ApiError({ ...status, message: `${message}; ${status.message ?? ''}` });
     }
-    throw httpError(400, `protobuf decode error: ${message}`);
+    throw badRequest(`protobuf decode error: ${message}`);
   }
 }
 
 /** Create, update and delete bodies are objects; a patch may be anything its type allows. */
 export function requireObject(body: unknown, what: string): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw httpError(400, `${what}: the request body must be a JSON object`);
+    throw badRequest(`${what}: the request body must be a JSON object`);
   }
   return body as Record<string, unknown>;
 }

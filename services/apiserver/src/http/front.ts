@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@skiff/actors';
+import { unauthorizedStatus } from '@skiff/apimachinery';
 import type { Clock } from '@skiff/core';
 import type { ApiCore } from '../core/types.js';
 import { type Authenticator } from './authn.js';
@@ -84,7 +85,7 @@ export class HttpFront {
       const auth = this.opts.authenticator.authenticate(header(req, 'authorization'));
       if (!auth.ok) {
         req.resume();
-        sendStatus(res, failureStatus(401, 'Unauthorized'));
+        sendStatus(res, unauthorizedStatus('Unauthorized'));
         return;
       }
       if (route.type === 'resource') {

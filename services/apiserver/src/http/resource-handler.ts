@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '@skiff/core';
 import type { ApiCore, ApiRequest, WatchEvent } from '../core/types.js';
 import type { UserInfo } from './authn.js';
-import { decodeBody, httpError, readBody, requireObject, type ProtobufDecoder } from './body.js';
+import { badRequest, decodeBody, readBody, requireObject, type ProtobufDecoder } from './body.js';
 import { bodyMediaType, objectFormat, type ObjectFormat } from './negotiate.js';
 import type { ApiObject, ResourceMeta } from './registry.js';
 import { sendJson, sendStatus } from './respond.js';
@@ -57,7 +57,7 @@ export async function handleResource(
   outcome.resolved = r;
   const format = objectFormat(header(req, 'accept'));
   const includeObject = parseIncludeObject(r.query.get('includeObject'));
-  if (includeObject === undefined) throw httpError(400, `includeObject: Unsupported value: "${r.query.get('includeObject')}": supported values: "None", "Metadata", "Object"`);
+  if (includeObject === undefined) throw badRequest(`includeObject: Unsupported value: "${r.query.get('includeObject')}": supported values: "None", "Metadata", "Object"`);
 
   let body: unknown;
   if (BODY_VERBS.has(r.verb)) {

@@ -8,6 +8,7 @@
 // `namespaces/<name>/status|finalize` are subresources of the namespace itself, as in Kubernetes.
 // The verb comes from the method, whether a name is present and the `watch` parameter.
 
+import { unsupportedMediaTypeStatus } from '@skiff/apimachinery';
 import type { RegistryIndex, ResourceMeta } from './registry.js';
 
 export interface ResourcePath {
@@ -172,7 +173,7 @@ export function resolveRequest(
       return {
         ok: false,
         code: 415,
-        message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`,
+        message: unsupportedMediaTypeStatus(Object.keys(PATCH_TYPES)).message ?? '',
       };
     }
   }

@@ -1,33 +1,13 @@
-// Pure: Kubernetes Status objects for the errors the HTTP front produces itself (routing, bodies,
-// authentication), and the mapping of anything thrown below it to a Status: an ApiError carries
-// its own; anything else is a 500 InternalError, as Kubernetes' apierrors.NewInternalError.
+// Pure: the Status objects of the errors the HTTP front produces itself (routing, bodies,
+// authentication), and the Status of anything thrown below it: an ApiError (@skiff/apimachinery)
+// carries its own; anything else is a 500 InternalError, as Kubernetes' apierrors.NewInternalError.
 
-export interface StatusCause {
-  readonly reason?: string;
-  readonly message?: string;
-  readonly field?: string;
-}
+import { internalErrorStatus, isApiError, type Status, type StatusReason } from '@skiff/apimachinery';
 
-export interface Status {
-  readonly kind: 'Status';
-  readonly apiVersion: 'v1';
-  readonly metadata: Record<string, unknown>;
-  readonly status: 'Success' | 'Failure';
-  readonly message: string;
-  readonly reason: string;
-  readonly details?: {
-    readonly name?: string;
-    readonly group?: string;
-    readonly kind?: string;
-    readonly uid?: string;
-    readonly causes?: readonly StatusCause[];
-    readonly retryAfterSeconds?: number;
-  };
-  readonly code: number;
-}
+export type { Status };
 
 /** Kubernetes' StatusReason for each code the front answers with (metav1.StatusReason*). */
-export const REASONS: Readonly<Record<number, string>> = {
+const REASONS: Readonly<Record<number, StatusReason>> = {
   400: 'BadRequest',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -45,7 +25,11 @@ export const REASONS: Readonly<Record<number, string>> = {
   504: 'Timeout',
 };
 
-export function failureStatus(code: number, message: string, details?: Status['details'], reason = REASONS[code] ?? 'Unknown'): Status {
+/**
+ * A Failure Status with the reason Kubernetes gives `code`. `details` is sent as given: the
+ * generic 404 has none, the generic 405 has `{}` (as kube-apiserver answers them).
+ */
+export function failureStatus(code: number, message: string, details?: Status['details'], reason: StatusReason = REASONS[code] ?? ''): Status {
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -58,12 +42,7 @@ export function failureStatus(code: number, message: string, details?: Status['d
   };
 }
 
-export function internalError(err: unknown): Status {
-  const message = err instanceof Error ? err.message : String(err);
-  return failureStatus(500, `Internal error occurred: ${message}`, { causes: [{ message }] });
-}
-
-/** Looks like a Status (kind, numeric code): what an ApiError carries. */
+/** Looks like a Status (kind, integer code). */
 export function isStatus(value: unknown): value is Status {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -71,18 +50,13 @@ export function isStatus(value: unknown): value is Status {
 }
 
 /**
- * The Status an error stands for. An ApiError (@skiff/apimachinery) is recognised by its shape, a
- * `status` field holding a Status (or a `toStatus()`), so the front does not depend on which copy
- * of the class threw it. `expected` is false for anything else: a bug, logged by the caller.
+ * The Status an error stands for, and whether it was expected (an ApiError) or a bug to log.
+ * Anything with a Status in its `status` field counts as an ApiError, so that a second copy of
+ * the class is recognised too.
  */
 export function statusOfError(err: unknown): { status: Status; expected: boolean } {
-  if (typeof err === 'object' && err !== null) {
-    const e = err as { status?: unknown; toStatus?: unknown };
-    if (isStatus(e.status)) return { status: e.status, expected: true };
-    if (typeof e.toStatus === 'function') {
-      const s: unknown = (e.toStatus as () => unknown).call(err);
-      if (isStatus(s)) return { status: s, expected: true };
-    }
-  }
-  return { status: internalError(err), expected: false };
+  if (isApiError(err)) return { status: err.status, expected: true };
+  const carried = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  if (isStatus(carried)) return { status: carried, expected: true };
+  return { status: internalErrorStatus(err instanceof Error ? err.message : String(err)), expected: false };
 }

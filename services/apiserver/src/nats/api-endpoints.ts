@@ -96,7 +96,7 @@ function bindingName(body: unknown): string | undefined {
 function errorEnvelope(err: unknown, logger: Logger, what: string): Envelope {
   const { status, expected } = statusOfError(err);
   if (!expected) logger.error({ err, what }, 'NATS API request failed unexpectedly');
-  return errorReply(status.reason, status.message, status);
+  return errorReply(status.reason === undefined || status.reason === '' ? 'Internal' : status.reason, status.message ?? '', status);
 }
 
 export async function startNatsApi(opts: NatsApiOptions): Promise<NatsApi> {

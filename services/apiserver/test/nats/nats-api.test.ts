@@ -142,6 +142,6 @@ describe('discovery', () => {
     const subjectsServed = infos[0]!.endpoints.map((e) => e.subject);
     for (const verb of ['get', 'list', 'create', 'update', 'patch', 'delete', 'bind', 'status']) expect(subjectsServed).toContain(s.api(verb as 'get'));
     expect(subjectsServed).toContain(s.apiWatch);
-    expect(infos[0]!.metadata['url']).toBe(server.url);
+    expect(infos[0]!.metadata?.['url']).toBe(server.url);
   });
 });

@@ -1,15 +1,10 @@
 // An in-memory stand-in for the REST core (ApiCore), for the front's tests: objects in a map,
 // resourceVersions from a counter, merge patches, watches fed by every write, and errors thrown
-// as Status-carrying errors the way ApiError carries them. It records every request it gets.
+// as ApiErrors. It records every request it gets.
 
 import type { ApiCore, ApiRequest, ApiResult, WatchEvent } from '../../src/core/types.js';
-import { failureStatus, type Status } from '../../src/http/status.js';
-
-export class FakeApiError extends Error {
-  constructor(readonly status: Status) {
-    super(status.message);
-  }
-}
+import { ApiError } from '@skiff/apimachinery';
+import { failureStatus } from '../../src/http/status.js';
 
 type Obj = { apiVersion?: string; kind?: string; metadata: Record<string, unknown>; [k: string]: unknown };
 
@@ -79,7 +74,7 @@ export class FakeCore implements ApiCore {
         const name = String(body.metadata?.['name'] ?? '');
         if (name === 'bad') throw invalid(type.kind, name);
         const key = this.key(req, name);
-        if (this.objects.has(key)) throw new FakeApiError(failureStatus(409, `${req.resource} "${name}" already exists`, { name, kind: req.resource }, 'AlreadyExists'));
+        if (this.objects.has(key)) throw new ApiError(failureStatus(409, `${req.resource} "${name}" already exists`, { name, kind: req.resource }, 'AlreadyExists'));
         const obj: Obj = { ...type, ...body, metadata: { ...body.metadata, ...(req.namespace ? { namespace: req.namespace } : {}), resourceVersion: String(++this.rv), creationTimestamp: '2026-01-01T00:00:00Z' } };
         this.objects.set(key, obj);
         this.emit('ADDED', obj, req.resource);
@@ -89,7 +84,7 @@ export class FakeCore implements ApiCore {
         const old = this.mustGet(req);
         const body = req.body as Obj;
         if (body.metadata?.['resourceVersion'] !== undefined && body.metadata['resourceVersion'] !== old.metadata['resourceVersion']) {
-          throw new FakeApiError(failureStatus(409, `Operation cannot be fulfilled on ${req.resource} "${req.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: req.name!, kind: req.resource }, 'Conflict'));
+          throw new ApiError(failureStatus(409, `Operation cannot be fulfilled on ${req.resource} "${req.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: req.name!, kind: req.resource }, 'Conflict'));
         }
         return this.replace(req, { ...body, metadata: { ...body.metadata } });
       }
@@ -129,7 +124,7 @@ export class FakeCore implements ApiCore {
 
   private mustGet(req: ApiRequest): Obj {
     const obj = this.objects.get(this.key(req, req.name!));
-    if (obj === undefined) throw new FakeApiError(failureStatus(404, `${req.resource} "${req.name}" not found`, { name: req.name!, kind: req.resource }, 'NotFound'));
+    if (obj === undefined) throw new ApiError(failureStatus(404, `${req.resource} "${req.name}" not found`, { name: req.name!, kind: req.resource }, 'NotFound'));
     return obj;
   }
 
@@ -182,8 +177,8 @@ function success(): object {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 }
 
-function invalid(kind: string, name: string): FakeApiError {
-  return new FakeApiError(
+function invalid(kind: string, name: string): ApiError {
+  return new ApiError(
     failureStatus(422, `${kind} "${name}" is invalid: spec.containers: Required value`, {
       name,
       kind,
