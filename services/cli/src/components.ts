@@ -3,6 +3,7 @@
 // controller-manager, kubelets, proxy.
 
 import type { Component } from './component.js';
+import { storeComponent } from './store.component.js';
 import { supervisorComponent } from './supervisor.component.js';
 
-export const components: readonly Component[] = [supervisorComponent];
+export const components: readonly Component[] = [supervisorComponent, storeComponent];

@@ -8,6 +8,9 @@ export const DEFAULT_CLUSTER = 'local';
 export const DEFAULT_NODES = 2;
 export const DEFAULT_DETACH_TIMEOUT_MS = 60_000;
 export const NODES_MAX = 1_000;
+/** Store members a local cluster runs: a Raft quorum of 1, 3 or 5 (etcd's recommended sizes). */
+export const STORE_MEMBER_COUNTS = [1, 3, 5] as const;
+export const DEFAULT_STORE_MEMBERS = 3;
 
 // A cluster name is a NATS subject token (`skiff.<cluster>.`) and a directory name, so it gets
 // the intersection of both: DNS-label-like, as Kubernetes names are.
@@ -26,6 +29,14 @@ export function parseNodes(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > NODES_MAX) {
     throw new OptionError(`invalid node count ${JSON.stringify(value)}: use a whole number from 1 to ${NODES_MAX}`);
+  }
+  return n;
+}
+
+export function parseStoreMembers(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(STORE_MEMBER_COUNTS as readonly number[]).includes(n)) {
+    throw new OptionError(`invalid store member count ${JSON.stringify(value)}: use ${STORE_MEMBER_COUNTS.join(', ')} (an odd quorum)`);
   }
   return n;
 }
@@ -103,6 +114,8 @@ export interface UpOptions {
   readonly natsUrls: readonly string[] | undefined;
   /** Client port of the managed nats-server; absent: a free loopback port. */
   readonly natsPort: number | undefined;
+  /** Store members (1, 3 or 5); absent: DEFAULT_STORE_MEMBERS. */
+  readonly storeMembers?: number;
 }
 
 /**
@@ -113,6 +126,7 @@ export function foregroundUpArgs(opts: UpOptions): string[] {
   const args = ['up', '--cluster', opts.cluster, '--nodes', String(opts.nodes), '--data-dir', opts.dataDir];
   if (opts.natsUrls !== undefined) args.push('--nats', opts.natsUrls.join(','));
   if (opts.natsPort !== undefined) args.push('--nats-port', String(opts.natsPort));
+  if (opts.storeMembers !== undefined) args.push('--store-members', String(opts.storeMembers));
   return args;
 }
 

@@ -7,7 +7,8 @@ import { dataDirExists } from './data-dir.js';
 import { ClusterNotRunningError, UnknownClusterError } from './errors.js';
 import { isRunning } from './process.js';
 import { readClusterState } from './state-file.js';
-import { renderStatus } from './status-view.js';
+import { renderStatus, type StoreMemberHealth } from './status-view.js';
+import { storeHealth } from './status-store.js';
 
 export interface ClusterRef {
   readonly cluster: string;
@@ -27,11 +28,13 @@ export function requireRunning(ref: ClusterRef): NonNullable<ReturnType<typeof r
 export async function runStatus(ref: ClusterRef, out: NodeJS.WritableStream): Promise<number> {
   const state = requireRunning(ref);
   let services: Awaited<ReturnType<typeof discoverServices>> | string;
+  let store: StoreMemberHealth[] = [];
   let exitCode = 0;
   try {
     const bus = await connectCluster(state.natsUrls);
     try {
       services = await discoverServices(bus, state.cluster);
+      store = await storeHealth(bus, state.cluster, services);
     } finally {
       await bus.close();
     }
@@ -39,6 +42,6 @@ export async function runStatus(ref: ClusterRef, out: NodeJS.WritableStream): Pr
     services = (err as Error).message;
     exitCode = 1;
   }
-  out.write(renderStatus(state, ref.dataDir, Date.now(), services));
+  out.write(renderStatus(state, ref.dataDir, Date.now(), services, store));
   return exitCode;
 }

@@ -97,7 +97,7 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(up.out).toContain(`Skiff cluster ${cluster} is up`);
     expect(up.out).toContain(`skiff status --cluster ${cluster}`);
     state = readState();
-    expect(state.components).toEqual(['supervisor']);
+    expect(state.components).toEqual(['supervisor', 'store']);
     expect(gone(state.pid)).toBe(false);
     expect(state.managedNats).not.toBeNull();
     expect(gone(state.managedNats!.pid)).toBe(false);
@@ -109,6 +109,8 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(status.out).toContain(`running (pid ${state.pid}`);
     expect(status.out).toContain(state.natsUrls[0]);
     expect(status.out).toMatch(/^supervisor\s.*\sok$/m);
+    expect(status.out).toMatch(/^STORE MEMBER\s+ROLE\s+TERM\s+LEADER/m);
+    expect(status.out).toMatch(/^store: ok, leader store-\d, 3\/3 members follow it$/m);
   });
 
   it('shows the supervisor actor running, as a table and as JSON', { timeout: STEP_TIMEOUT_MS }, async () => {
