@@ -116,6 +116,8 @@ export interface UpOptions {
   readonly natsPort: number | undefined;
   /** Store members (1, 3 or 5); absent: DEFAULT_STORE_MEMBERS. */
   readonly storeMembers?: number;
+  /** HTTPS port of the API server; absent: a free loopback port. */
+  readonly apiPort?: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export function foregroundUpArgs(opts: UpOptions): string[] {
   if (opts.natsUrls !== undefined) args.push('--nats', opts.natsUrls.join(','));
   if (opts.natsPort !== undefined) args.push('--nats-port', String(opts.natsPort));
   if (opts.storeMembers !== undefined) args.push('--store-members', String(opts.storeMembers));
+  if (opts.apiPort !== undefined) args.push('--api-port', String(opts.apiPort));
   return args;
 }
 

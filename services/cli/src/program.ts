@@ -73,13 +73,14 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
     .addOption(new Option('--nats <urls>', 'use these NATS servers (comma-separated) instead of starting one').argParser(parser(parseNatsUrls)))
     .addOption(new Option('--nats-port <port>', 'client port of the managed nats-server (default: a free one)').argParser(parser(parsePort)))
     .addOption(new Option('--store-members <count>', 'store members: 1, 3 or 5').default(DEFAULT_STORE_MEMBERS).argParser(parser(parseStoreMembers)))
+    .addOption(new Option('--api-port <port>', 'HTTPS port of the API server (default: a free one)').argParser(parser(parsePort)))
     .option('-d, --detach', 'run in the background; return once the cluster is ready')
     .addOption(
       new Option('--timeout <duration>', 'with --detach: how long to wait for ready (60, 60s, 2m)')
         .default(DEFAULT_DETACH_TIMEOUT_MS, '60s')
         .argParser(parser(parseDurationMs)),
     )
-    .action(async (flags: ClusterFlags & { nodes: number; nats?: string[]; natsPort?: number; storeMembers: number; detach?: boolean; timeout: number }) => {
+    .action(async (flags: ClusterFlags & { nodes: number; nats?: string[]; natsPort?: number; storeMembers: number; apiPort?: number; detach?: boolean; timeout: number }) => {
       if (flags.nats !== undefined && flags.natsPort !== undefined) {
         throw new OptionError('--nats and --nats-port exclude each other: --nats-port is for the nats-server skiff starts');
       }
@@ -90,6 +91,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
         natsUrls: flags.nats,
         natsPort: flags.natsPort,
         storeMembers: flags.storeMembers,
+        ...(flags.apiPort === undefined ? {} : { apiPort: flags.apiPort }),
       };
       const defaultDataDir = defaultDataDirOf(flags.cluster);
       if (flags.detach === true) {
