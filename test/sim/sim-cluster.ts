@@ -1,0 +1,154 @@
+// The store members of one simulation: each has its own MemoryDisk (which outlives its crashes), a
+// MemoryWal behind a RecordingWal, its own endpoint on the MemoryNetwork and a Random forked from the
+// run's. crash() is a power loss (halt, unsynced bytes lost or torn, the endpoint's subscriptions
+// gone); restart() reopens the log from the disk and starts a new member with the same name.
+
+import { silentLogger } from '@skiff/actors';
+import type { MemoryNetwork } from '@skiff/bus';
+import type { Random, SimulationClock } from '@skiff/core';
+import { createStoreMember, type StoreMember, type StoreMemberOptions } from '@skiff/store';
+import { MemoryDisk, MemoryWal, type MemoryWalOptions } from '@skiff/wal';
+import { RecordedLog, RecordingWal } from './recorded-log.js';
+import type { CheckedNode, Invariants } from './sim-invariants.js';
+import type { SimTrace } from './sim-trace.js';
+
+export const SIM_CLUSTER = 'sim';
+
+export interface SimClusterDeps {
+  readonly names: readonly string[];
+  readonly network: MemoryNetwork;
+  readonly clock: SimulationClock;
+  readonly random: Random;
+  readonly invariants: Invariants;
+  readonly trace: SimTrace;
+  readonly memberOptions: StoreMemberOptions;
+  readonly walOptions: MemoryWalOptions;
+  readonly fsyncLatencyMs: number;
+  /** A member halted itself (its log failed): a bug in the simulation's eyes. */
+  readonly onFatal: (name: string, err: unknown) => void;
+}
+
+interface Slot {
+  readonly name: string;
+  readonly disk: MemoryDisk;
+  /** 'starting': the log is being reopened (a crash or a second start must wait). */
+  state: 'down' | 'starting' | 'up';
+  node: (CheckedNode & { readonly wal: MemoryWal }) | null;
+  incarnation: number;
+}
+
+export class SimCluster {
+  private readonly slots = new Map<string, Slot>();
+  crashes = 0;
+  restarts = 0;
+
+  constructor(private readonly deps: SimClusterDeps) {
+    for (const name of deps.names) {
+      const disk = new MemoryDisk({ clock: deps.clock, fsyncLatencyMs: deps.fsyncLatencyMs });
+      this.slots.set(name, { name, disk, state: 'down', node: null, incarnation: 0 });
+    }
+  }
+
+  get names(): readonly string[] {
+    return this.deps.names;
+  }
+
+  /** Members that run now, in name order. */
+  get nodes(): CheckedNode[] {
+    const nodes: CheckedNode[] = [];
+    for (const slot of this.slots.values()) if (slot.node !== null) nodes.push(slot.node);
+    return nodes;
+  }
+
+  get running(): StoreMember[] {
+    return this.nodes.map((n) => n.member);
+  }
+
+  /** Members neither running nor starting. */
+  get down(): string[] {
+    return [...this.slots.values()].filter((s) => s.state === 'down').map((s) => s.name);
+  }
+
+  get allUp(): boolean {
+    return [...this.slots.values()].every((s) => s.state === 'up');
+  }
+
+  /** The running leader of the highest term, if any member claims it. */
+  leader(): StoreMember | undefined {
+    let best: StoreMember | undefined;
+    for (const m of this.running) if (m.role === 'leader' && (best === undefined || m.term > best.term)) best = m;
+    return best;
+  }
+
+  async start(name: string): Promise<StoreMember> {
+    const slot = this.slot(name);
+    if (slot.state !== 'down') throw new Error(`member ${name} is ${slot.state}`);
+    slot.state = 'starting';
+    const d = this.deps;
+    const { wal, state, warnings } = await MemoryWal.open(slot.disk, d.walOptions);
+    for (const w of warnings) d.trace.note('recovery', `${name} ${w.type}`);
+    const incarnation = ++slot.incarnation;
+    const log = RecordedLog.fromState(state);
+    // The node exists before the member so the recording WAL can name it in a violation.
+    const node = { name, member: null as unknown as StoreMember, log, verifiedUpTo: state.snapshotMeta?.index ?? 0, wal };
+    const recording = new RecordingWal(wal, log, { beforeAppend: (entries) => d.invariants.beforeAppend(node, entries) });
+    const bus = slot.incarnation === 1 ? d.network.connect(name) : d.network.restart(name);
+    const member = createStoreMember({
+      name,
+      members: d.names,
+      cluster: SIM_CLUSTER,
+      bus,
+      wal: recording,
+      recovered: state,
+      clock: d.clock,
+      random: d.random.fork(),
+      logger: silentLogger('store', `${name}.${incarnation}`),
+      onFatal: (err) => d.onFatal(name, err),
+      options: d.memberOptions,
+    });
+    node.member = member;
+    member.onRoleChange((soft) => {
+      d.invariants.observeRole(name, soft);
+      d.trace.note('role', `${name} ${soft.role} term ${soft.term} leader ${soft.leaderId ?? '-'}`);
+    });
+    slot.node = node;
+    slot.state = 'up';
+    await member.start();
+    d.trace.note('start', `${name} incarnation ${incarnation}: term ${state.hardState.term}, commit ${state.hardState.commit}, ${state.entries.length} entries after snapshot ${state.snapshotMeta?.index ?? 0}`);
+    return member;
+  }
+
+  /** A power loss: nothing more runs, unsynced bytes are lost or torn (drawn from `random`). */
+  crash(name: string, random: Random): void {
+    const slot = this.slot(name);
+    const node = slot.node;
+    if (slot.state !== 'up' || node === null) throw new Error(`member ${name} is not running`);
+    node.member.halt();
+    node.wal.crash({ loseUnsynced: true, random });
+    this.deps.network.crash(name);
+    slot.node = null;
+    slot.state = 'down';
+    this.crashes++;
+    this.deps.trace.note('crash', `${name} incarnation ${slot.incarnation} (applied ${node.member.appliedIndex})`);
+  }
+
+  async restart(name: string): Promise<StoreMember> {
+    this.restarts++;
+    return this.start(name);
+  }
+
+  /** Ends the run: every member halts (no hand-over), logs are abandoned. */
+  haltAll(): void {
+    for (const slot of this.slots.values()) {
+      slot.node?.member.halt();
+      slot.node = null;
+      slot.state = 'down';
+    }
+  }
+
+  private slot(name: string): Slot {
+    const slot = this.slots.get(name);
+    if (slot === undefined) throw new Error(`no member ${name}`);
+    return slot;
+  }
+}
