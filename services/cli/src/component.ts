@@ -26,9 +26,19 @@ export interface ComponentContext {
   readonly instance: string;
 }
 
+/** What `skiff up` prints about a component once the cluster is ready. */
+export interface ComponentSummary {
+  /** Facts, e.g. `API         https://127.0.0.1:6443`. */
+  readonly lines: readonly string[];
+  /** Commands to try next, e.g. `export KUBECONFIG=...`. */
+  readonly next: readonly string[];
+}
+
 export interface ComponentHandle {
   /** Resolves when the component serves; rejects when it cannot. */
   readonly ready: Promise<void>;
+  /** Read once the component is ready, for the summary. */
+  readonly summary?: () => ComponentSummary;
   /** Stops it and releases what it holds. Idempotent. */
   stop(): Promise<void>;
 }

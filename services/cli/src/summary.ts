@@ -16,6 +16,9 @@ export interface SummaryFacts {
   readonly components: readonly string[];
   /** Foreground: Ctrl-C stops it; detached: `skiff down` does. */
   readonly foreground: boolean;
+  /** What the components add (the API server's URL and kubeconfig), in start order. */
+  readonly componentLines?: readonly string[];
+  readonly componentNext?: readonly string[];
 }
 
 /** The flags another command needs to find this cluster. */
@@ -39,8 +42,10 @@ export function renderSummary(f: SummaryFacts): string {
     `components  ${f.components.join(', ')}`,
     `data        ${f.dataDir}`,
     `logs        ${f.logFile}`,
+    ...(f.componentLines ?? []),
     '',
     'Next:',
+    ...(f.componentNext ?? []).map((command) => `  ${command}`),
     `  skiff status${flags}`,
     `  skiff inspect${flags} [--watch]`,
     `  skiff down${flags}`,

@@ -61,7 +61,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps): Promise<number> {
     const state = run.state();
     writeClusterState(opts.dataDir, state);
     logger.info({ state }, 'cluster ready');
-    deps.out.write(`\n${renderSummary(summaryFacts(state, opts, deps, logFile))}\n`);
+    deps.out.write(`\n${renderSummary({ ...summaryFacts(state, opts, deps, logFile), ...run.componentSummaries() })}\n`);
     const { reason, exitCode } = await shutdown.requested;
     logger.info({ reason }, 'stopping cluster');
     deps.out.write(`\nStopping cluster ${opts.cluster} (${reason})...\n`);
@@ -246,6 +246,19 @@ class ClusterRun {
       nodes: this.opts.nodes,
       version: this.deps.version,
     };
+  }
+
+  /** The summary lines and next commands of every started component, in start order. */
+  componentSummaries(): { componentLines: string[]; componentNext: string[] } {
+    const componentLines: string[] = [];
+    const componentNext: string[] = [];
+    for (const { handle } of this.started) {
+      const summary = handle.summary?.();
+      if (summary === undefined) continue;
+      componentLines.push(...summary.lines);
+      componentNext.push(...summary.next);
+    }
+    return { componentLines, componentNext };
   }
 
   /** Reverse order, each bounded; a component that fails to stop is logged and passed over. */

@@ -35,4 +35,19 @@ describe('summary', () => {
     expect(renderSummary({ ...facts, foreground: false, managedNatsPid: undefined })).not.toContain('Ctrl-C');
     expect(renderSummary({ ...facts, managedNatsPid: undefined })).toContain('(external)');
   });
+
+  it('shows what components add, their next commands first', () => {
+    const text = renderSummary({
+      ...facts,
+      componentLines: ['API         https://127.0.0.1:6443'],
+      componentNext: ['export KUBECONFIG=/home/u/.skiff/dev/kubeconfig', 'kubectl get nodes'],
+    });
+    expect(text).toContain('API         https://127.0.0.1:6443');
+    const lines = text.split('\n');
+    const exportAt = lines.findIndex((l) => l.includes('export KUBECONFIG=/home/u/.skiff/dev/kubeconfig'));
+    const statusAt = lines.findIndex((l) => l.includes('skiff status'));
+    expect(exportAt).toBeGreaterThan(lines.findIndex((l) => l.includes('Next:')));
+    expect(lines[exportAt + 1]).toContain('kubectl get nodes');
+    expect(statusAt).toBeGreaterThan(exportAt);
+  });
 });
