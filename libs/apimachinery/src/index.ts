@@ -9,3 +9,8 @@ export * from './label-selector-parser.js';
 export * from './field-selector.js';
 export * from './quantity.js';
 export * from './status.js';
+export * from './patch-error.js';
+export * from './patch-strategy.js';
+export * from './json-merge-patch.js';
+export * from './json-patch.js';
+export * from './strategic-merge-patch.js';
