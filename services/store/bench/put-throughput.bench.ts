@@ -3,8 +3,9 @@
 // test/bench (npm run bench:store).
 //
 //   node --import tsx services/store/bench/put-throughput.bench.ts [--clients 256] [--seconds 10]
-//     [--value-bytes 256] [--keys 10000] [--no-fsync] [--client-process]
+//     [--value-bytes 256] [--keys 10000] [--no-fsync] [--client-process] [--with-host]
 //
+// --with-host runs each member on a service host (Raft actor inspected), as `skiff up` does.
 // With --client-process the load comes from a child process, so that the members' process does not
 // also spend its core on the client side.
 
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { RealClock, silentLogger, systemRandom } from '@skiff/actors';
+import { RealClock, silentLogger, startServiceHost, systemRandom, type ServiceHost } from '@skiff/actors';
 import { call, NatsBus, subjects, type Envelope } from '@skiff/bus';
 import { startNatsServer } from '@skiff/testing';
 import { Wal } from '@skiff/wal';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     keys: { type: 'string', default: '10000' },
     'no-fsync': { type: 'boolean', default: false },
     'client-process': { type: 'boolean', default: false },
+    'with-host': { type: 'boolean', default: false },
     'load-only': { type: 'string' },
   },
 });
@@ -94,12 +96,19 @@ async function main(): Promise<void> {
     for (const name of names) {
       const { wal, state } = await Wal.open(join(dir, name), { fsync: !values['no-fsync'] });
       const bus = await NatsBus.connect({ servers: [nats.url], name: `store-${name}` });
-      const member = createStoreMember({ name, members: names, cluster: CLUSTER, bus, wal, recovered: state, clock: new RealClock(), random: systemRandom(), logger: silentLogger('store', name) });
+      const clock = new RealClock();
+      const logger = silentLogger('store', name);
+      let host: ServiceHost | undefined;
+      if (values['with-host']) {
+        host = await startServiceHost({ bus, cluster: CLUSTER, service: 'store', instance: name, version: '0.1.0', description: 'bench', clock, logger });
+      }
+      const member = createStoreMember({ name, members: names, cluster: CLUSTER, bus, wal, recovered: state, clock, random: systemRandom(), logger, ...(host === undefined ? {} : { host }) });
       await member.start();
       members.push(member);
       closers.push(async () => {
         await member.stop({ transferLeadership: false });
-        await bus.close();
+        if (host === undefined) await bus.close();
+        else await host.stop();
         await wal.close();
       });
     }
@@ -113,6 +122,7 @@ async function main(): Promise<void> {
         valueBytes,
         fsync: !values['no-fsync'],
         clientProcess: values['client-process'],
+        withHost: values['with-host'],
         putsPerSecond: Math.round(result.puts / result.seconds),
         ...result,
         proposalsBatched: leader?.stats.proposalsBatched,

@@ -3,7 +3,7 @@
 // lets promises (fsyncs, deliveries) settle between them, so elections and commits happen in
 // simulated time, independently of the machine's speed.
 
-import { silentLogger } from '@skiff/actors';
+import { silentLogger, startServiceHost, type ServiceHost } from '@skiff/actors';
 import { call, MemoryNetwork, type Bus, type Envelope } from '@skiff/bus';
 import { SeededRandom, SimulationClock } from '@skiff/core';
 import { MemoryDisk, MemoryWal } from '@skiff/wal';
@@ -30,7 +30,15 @@ const STEP_MS = 5;
 
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function startCluster(names: readonly string[], options: StoreMemberOptions = {}, seed = 1): Promise<SimCluster> {
+export interface ClusterOptions {
+  readonly seed?: number;
+  /** Each member on its own service host (its Raft actor inspected), as in a real process. */
+  readonly withHost?: boolean;
+}
+
+export async function startCluster(names: readonly string[], options: StoreMemberOptions = {}, cluster: ClusterOptions = {}): Promise<SimCluster> {
+  const seed = cluster.seed ?? 1;
+  const hosts: ServiceHost[] = [];
   const clock = new SimulationClock(1_000_000);
   const random = new SeededRandom(seed);
   const network = new MemoryNetwork({ random: random.fork(), clock, mode: 'auto' });
@@ -43,16 +51,21 @@ export async function startCluster(names: readonly string[], options: StoreMembe
     disks.set(name, disk);
     const { wal, state } = await MemoryWal.open(disk, { fsync: true });
     wals.set(name, wal);
+    const bus = network.connect(name);
+    const logger = silentLogger('store', name);
+    const host = cluster.withHost === true ? await startServiceHost({ bus, cluster: 'test', service: 'store', instance: name, version: '0.1.0', description: 'test', clock, logger }) : undefined;
+    if (host !== undefined) hosts.push(host);
     const member = createStoreMember({
       name,
       members: names,
       cluster: 'test',
-      bus: network.connect(name),
+      bus,
+      ...(host === undefined ? {} : { host }),
       wal,
       recovered: state,
       clock,
       random: random.fork(),
-      logger: silentLogger('store', name),
+      logger,
       options,
     });
     members.set(name, member);
@@ -69,7 +82,7 @@ export async function startCluster(names: readonly string[], options: StoreMembe
     }
   };
   const leader = (): StoreMember | undefined => [...members.values()].find((m) => m.role === 'leader');
-  const cluster: SimCluster = {
+  const sim: SimCluster = {
     clock,
     network,
     client,
@@ -116,8 +129,9 @@ export async function startCluster(names: readonly string[], options: StoreMembe
     restart: (name: string) => startMember(name),
     async stop(): Promise<void> {
       for (const m of members.values()) m.halt();
+      for (const h of hosts) await h.stop();
       for (const w of wals.values()) await w.close().catch(() => undefined);
     },
   };
-  return cluster;
+  return sim;
 }

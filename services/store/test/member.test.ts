@@ -204,3 +204,29 @@ describe('leadership transfer', () => {
     expect(ok.response.type).toBe('put');
   });
 });
+
+describe('inspection', () => {
+  it('publishes the Raft actor with a bounded summary, never the whole log', async () => {
+    cluster = await startCluster(names, {}, { withHost: true });
+    const sizes: number[] = [];
+    const raftContexts: string[] = [];
+    const sub = cluster.client.subscribe(s.inspectEventsAll);
+    void (async () => {
+      for await (const m of sub) {
+        const env = decode(m.data);
+        if (env.type !== 'inspect.snapshot' || env['actorId'] !== 'raft') continue;
+        sizes.push(m.data.byteLength);
+        raftContexts.push(JSON.stringify(env['context']));
+      }
+    })();
+    await cluster.waitForLeader();
+    const value = 'v'.repeat(1_000);
+    for (let i = 1; i <= 200; i++) await cluster.ask(s.storeLeader, put(`/i/${i}`, value, i));
+    await cluster.run(500);
+    sub.unsubscribe();
+    expect(raftContexts.length).toBeGreaterThan(0);
+    // 200 entries of 1 kB are in every member's log; a summary carries a bounded part of it.
+    expect(Math.max(...sizes)).toBeLessThan(32 * 1024);
+    expect(raftContexts.some((c) => c.includes('"leader"') || c.includes('"follower"') || c.includes('term'))).toBe(true);
+  });
+});
