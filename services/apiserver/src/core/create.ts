@@ -12,6 +12,7 @@ import type { CoreContext } from './context.js';
 import { fail, isApiError, statusOf } from './errors.js';
 import { generateName } from './machinery.js';
 import { randomUuid, rfc3339 } from './meta.js';
+import { allocateServiceAddresses } from './service-ips.js';
 import { badRequest } from './status.js';
 import type { ApiRequest, UserInfo } from './types.js';
 import { asObject, ensureNamespace, isDryRun, validateOrFail } from './write-common.js';
@@ -53,12 +54,14 @@ export async function createObject(ctx: CoreContext, info: ResourceInfo, obj: Ku
   validateOrFail(info, obj);
   await runValidating(ctx.admission, attrs, ctx);
   if (opts.dryRun) return obj;
+  const release = isService(info) ? await allocateServiceAddresses(ctx, obj) : async () => undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       const created = await ctx.objects.create(info, obj);
       await afterCreate(ctx, info, created, opts.user);
       return created;
     } catch (err) {
+      if (isApiError(err) && statusOf(err).reason === 'AlreadyExists' && !wantsGeneratedName) await release();
       const retry = wantsGeneratedName && attempt < GENERATE_NAME_ATTEMPTS && isApiError(err) && statusOf(err).reason === 'AlreadyExists';
       if (!retry) throw err;
       obj.metadata.name = generateName(obj.metadata.generateName as string, ctx.random);
@@ -93,4 +96,8 @@ export async function ensureDefaultServiceAccount(ctx: CoreContext, namespace: s
   } catch (err) {
     if (!(isApiError(err) && statusOf(err).reason === 'AlreadyExists')) throw err;
   }
+}
+
+export function isService(info: ResourceInfo): boolean {
+  return info.group === '' && info.resource === 'services';
 }

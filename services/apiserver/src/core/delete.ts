@@ -17,6 +17,8 @@ import { badRequest, conflict, OBJECT_MODIFIED, statusSuccess } from './status.j
 import type { ApiRequest, UserInfo } from './types.js';
 import type { WriteResponse } from './update.js';
 import { isDryRun } from './write-common.js';
+import { releaseServiceAddresses } from './service-ips.js';
+import { isService } from './create.js';
 
 /** Kinds whose delete answers with the deleted object (ReturnDeletedObject in their Kubernetes store). */
 const RETURNS_DELETED_OBJECT = new Set(['/pods', '/services', '/serviceaccounts', '/namespaces', 'storage.k8s.io/storageclasses']);
@@ -77,8 +79,9 @@ export async function deleteObject(ctx: CoreContext, info: ResourceInfo, namespa
     const rev = Number(current.metadata.resourceVersion);
     if (plan.type === 'deleteNow') {
       const r = await guard(ctx.storage.delete(key, rev));
-      if (r.ok) return { object: deletedAnswer(info, current), status: 200 };
-      continue;
+      if (!r.ok) continue;
+      await afterDelete(ctx, info, current);
+      return { object: deletedAnswer(info, current), status: 200 };
     }
     const r = await guard(ctx.storage.update(key, encodeObject(plan.object), rev));
     if (r.ok) {
@@ -129,4 +132,9 @@ export async function deleteCollection(ctx: CoreContext, info: ResourceInfo, req
     }
   }
   return listObject(info, { items: deleted, revision: listed.revision });
+}
+
+/** What goes with an object when it leaves the store (a Service's addresses). */
+export async function afterDelete(ctx: CoreContext, info: ResourceInfo, last: KubeObject): Promise<void> {
+  if (isService(info)) await releaseServiceAddresses(ctx, last);
 }

@@ -11,6 +11,7 @@ import type { KubeObject, ResourceInfo } from '@skiff/api';
 import { runMutating, runValidating } from './admission/admission.js';
 import type { CoreContext } from './context.js';
 import { createObject } from './create.js';
+import { afterDelete } from './delete.js';
 import { fail } from './errors.js';
 import { cloneObject, finalizersOf, isBeingDeleted, jsonEqual, namespaceFinalizers } from './meta.js';
 import type { UpdateOutcome } from './object-store.js';
@@ -68,7 +69,7 @@ export async function updateWith(
   produce: (current: KubeObject) => KubeObject | Promise<KubeObject>,
   opts: UpdateOptions,
 ): Promise<UpdateOutcome> {
-  return ctx.objects.guaranteedUpdate(info, namespace, name, async (current) => {
+  const outcome = await ctx.objects.guaranteedUpdate(info, namespace, name, async (current) => {
     const obj = await produce(cloneObject(current));
     checkPreconditions(info, obj, current, name);
     carrySystemFields(obj, current);
@@ -82,6 +83,8 @@ export async function updateWith(
     if (shouldDeleteDuringUpdate(obj, current)) return opts.dryRun ? { type: 'keep' } : { type: 'delete' };
     return { type: 'put', object: obj, dryRun: opts.dryRun };
   });
+  if (outcome.type === 'deleted') await afterDelete(ctx, info, outcome.object);
+  return outcome;
 }
 
 function checkPreconditions(info: ResourceInfo, obj: KubeObject, current: KubeObject, name: string): void {

@@ -105,6 +105,11 @@ export class WatchCacheHub {
     this.wakeWaiters();
   }
 
+  /** Ends every watch (shutdown). */
+  closeAllWatchers(): void {
+    for (const c of this.caches.values()) c.endWatchers();
+  }
+
   /** Resolves once the caches reach `revision`; returns a cancel for the caller's timeout. */
   whenAt(revision: number, resolve: () => void): () => void {
     if (this.primed && this.current >= revision) {

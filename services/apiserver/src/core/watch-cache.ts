@@ -116,6 +116,13 @@ export class ResourceWatchCache {
     this.watchers.delete(w);
   }
 
+  /** Ends every watcher (shutdown). */
+  endWatchers(): void {
+    const old = [...this.watchers];
+    this.watchers.clear();
+    for (const w of old) w.end();
+  }
+
   private record(event: CacheEvent): CacheEvent {
     this.window.push(event);
     if (this.window.length - this.windowHead > this.windowSize) {
