@@ -173,7 +173,7 @@ class Member implements StoreMember, StoreService {
     this.limits = { maxValueBytes: o.maxValueBytes, maxEntryBytes: maxEntryBytes(o) };
     this.state = new AppliedState(deps.recovered, o.mvcc);
     this.soft = { role: 'follower', term: deps.recovered.hardState.term, leaderId: null };
-    this.pipeline = new ReadyPipeline(deps.wal, { handle: (r) => this.handle(r), onFatal: (err) => this.fatal(err) });
+    this.pipeline = new ReadyPipeline(deps.wal, { handle: (r) => this.handle(r), onFatal: (err) => this.fatal(err) }, deps.recovered.hardState);
     this.proposer = new Proposer(
       { propose: (entries, requestId) => this.propose(entries, requestId) },
       { pendingMax: o.pendingProposalsMax, batchEntriesMax: o.batchEntriesMax, batchBytesMax: o.batchBytesMax },

@@ -10,13 +10,18 @@
 // "respond to RPCs only after updating stable storage"; the leader's own entries count for the
 // commit as soon as they are appended, so its AppendEntries must wait too).
 //
+// A hard state that only moves the commit index is not written on its own (etcd raft MustSync):
+// Raft never needs the commit index back after a crash (the leader tells it again), and an fsync
+// for it alone would sit on the leader's path from commit to apply. It travels with the next
+// entries or term/vote change instead.
+//
 // A snapshot from the leader (Raft §7) is a barrier: it is saved before any later append starts,
 // because the log cannot take entries that follow a snapshot it has not recorded yet.
 //
 // Any failure (a failed fsync, a handler that throws) stops the pipeline for good: `onFatal` is
 // told once and nothing after it is handled (a member whose disk failed must restart and recover).
 
-import type { Ready } from '@skiff/raft';
+import type { HardState, Ready } from '@skiff/raft';
 import type { AppendRequest, WriteAheadLog } from '@skiff/wal';
 
 const DONE: Promise<void> = Promise.resolve();
@@ -32,11 +37,16 @@ export class ReadyPipeline {
   /** Appends must wait for this (a snapshot being saved, and the appends queued behind it). */
   private barrier: Promise<void> | null = null;
   private stopped = false;
+  /** Term and vote as last handed to the log: a change of either must be durable before anything leaves. */
+  private durable: HardState;
 
   constructor(
     private readonly wal: WriteAheadLog,
     private readonly handlers: PipelineHandlers,
-  ) {}
+    recovered: HardState,
+  ) {
+    this.durable = recovered;
+  }
 
   /** Persists and schedules one Ready; resolves when it is durable (never rejects). */
   push(ready: Ready): Promise<void> {
@@ -68,7 +78,7 @@ export class ReadyPipeline {
   }
 
   private persist(ready: Ready): Promise<void> {
-    const request = appendRequestOf(ready);
+    const request = this.appendRequestOf(ready);
     const snapshot = ready.snapshotToInstall;
     if (snapshot !== null) {
       const { index, term } = snapshot.meta;
@@ -97,10 +107,15 @@ export class ReadyPipeline {
     this.stopped = true;
     this.handlers.onFatal(err);
   }
-}
 
-function appendRequestOf(ready: Ready): AppendRequest | null {
-  const entries = ready.entriesToPersist;
-  if (entries.length === 0 && ready.hardState === null) return null;
-  return ready.hardState === null ? { entries } : { entries, hardState: ready.hardState };
+  /** What to append for a Ready: null when it changes nothing that must survive a crash. */
+  private appendRequestOf(ready: Ready): AppendRequest | null {
+    const entries = ready.entriesToPersist;
+    const hs = ready.hardState;
+    const termOrVote = hs !== null && (hs.term !== this.durable.term || hs.vote !== this.durable.vote);
+    if (entries.length === 0 && !termOrVote) return null;
+    if (hs === null) return { entries };
+    this.durable = hs;
+    return { entries, hardState: hs };
+  }
 }
