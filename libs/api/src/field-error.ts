@@ -145,17 +145,17 @@ export function typeInvalid(field: PathLike, value: unknown, detail: string): Fi
   return make('TypeInvalid', field, withDetail(`${typeWords.TypeInvalid}: ${goValue(value)}`, detail), value);
 }
 
-export function duplicate(field: PathLike, value: unknown, shown?: string): FieldError {
-  return make('Duplicate', field, `${typeWords.Duplicate}: ${shown ?? goValue(value)}`, value);
+export function duplicate(field: PathLike, value: unknown, shown?: string, detail = ''): FieldError {
+  return make('Duplicate', field, withDetail(`${typeWords.Duplicate}: ${shown ?? goValue(value)}`, detail), value);
 }
 
 export function notFound(field: PathLike, value: unknown): FieldError {
   return make('NotFound', field, `${typeWords.NotFound}: ${goValue(value)}`, value);
 }
 
-export function notSupported(field: PathLike, value: unknown, supported: readonly string[]): FieldError {
+export function notSupported(field: PathLike, value: unknown, supported: readonly string[], shown?: string): FieldError {
   const detail = supported.length === 0 ? '' : `supported values: ${supported.map((s) => goQuote(s)).join(', ')}`;
-  return make('NotSupported', field, withDetail(`${typeWords.NotSupported}: ${goValue(value)}`, detail), value);
+  return make('NotSupported', field, withDetail(`${typeWords.NotSupported}: ${shown ?? goValue(value)}`, detail), value);
 }
 
 /** Field paths as field.Path renders them: `a.b[0].c`, map keys as `[key]`. */
@@ -178,4 +178,11 @@ export class FieldPath {
   toString(): string {
     return this.text;
   }
+}
+
+/** An IntOrString printed as Go's %#v prints the struct. */
+export function goIntOrString(value: unknown): string {
+  return typeof value === 'string'
+    ? `intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(value)}}`
+    : `intstr.IntOrString{Type:0, IntVal:${typeof value === 'number' ? value : 0}, StrVal:""}`;
 }

@@ -1,12 +1,12 @@
 // apps/v1 kinds and autoscaling/v1 Scale (the scale subresource's body).
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { define, doc, Enum, Int32, Int64, IntOrString, mergeList, Opt, RawJSON, Str, StringMap, Time } from './helpers.js';
 import { LabelSelector, metadataField, typeMetaFields } from './meta.schema.js';
 import { PodTemplateSpec } from './pod.schema.js';
 
 const APPS = 'io.k8s.api.apps.v1';
 
-const kind = (group: string, name: string, description: string, fields: Parameters<typeof Type.Object>[0]) =>
+const kind = <P extends TProperties>(group: string, name: string, description: string, fields: P) =>
   define(`${group}.${name}`, Type.Object({ ...typeMetaFields, metadata: metadataField, ...fields }, { description }));
 
 const AppsCondition = (name: string) =>

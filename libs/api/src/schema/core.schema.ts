@@ -1,11 +1,11 @@
 // core/v1 kinds other than Pod.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { atomicList, Bool, define, doc, Enum, Int32, IntOrString, mergeList, MicroTime, Opt, RawJSON, ResourceList, setList, Str, StringList, StringMap, Time } from './helpers.js';
 import { LocalObjectReference, metadataField, ObjectReference, typeMetaFields } from './meta.schema.js';
 
 const CORE = 'io.k8s.api.core.v1';
 
-const kind = (name: string, description: string, fields: Parameters<typeof Type.Object>[0]) =>
+const kind = <P extends TProperties>(name: string, description: string, fields: P) =>
   define(`${CORE}.${name}`, Type.Object({ ...typeMetaFields, metadata: metadataField, ...fields }, { description }));
 
 export const Namespace = kind('Namespace', 'Namespace provides a scope for Names. Use of multiple namespaces is optional.', {

@@ -1,11 +1,11 @@
 // Kinds of the smaller groups: scheduling, coordination, rbac, autoscaling/v2, policy, discovery,
 // authorization, authentication and batch.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { atomicList, Bool, define, doc, Enum, Int32, Int64, IntOrString, mergeList, MicroTime, Opt, Quantity, RawJSON, Str, StringList, StringMap, Time } from './helpers.js';
 import { Condition, DeleteOptions, LabelSelector, metadataField, ObjectReference, typeMetaFields } from './meta.schema.js';
 import { PodTemplateSpec } from './pod.schema.js';
 
-const kind = (id: string, description: string, fields: Parameters<typeof Type.Object>[0]) =>
+const kind = <P extends TProperties>(id: string, description: string, fields: P) =>
   define(id, Type.Object({ ...typeMetaFields, metadata: metadataField, ...fields }, { description }));
 
 export const PriorityClass = kind('io.k8s.api.scheduling.v1.PriorityClass', 'PriorityClass defines mapping from a priority class name to the priority integer value.', {
