@@ -14,3 +14,8 @@ export * from './patch-strategy.js';
 export * from './json-merge-patch.js';
 export * from './json-patch.js';
 export * from './strategic-merge-patch.js';
+export * from './field-path.js';
+export * from './field-set.js';
+export * from './typed-value.js';
+export * from './managed-fields.js';
+export * from './server-side-apply.js';
