@@ -12,9 +12,10 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createLogger, RealClock, startServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
+import type { InspectionEvent } from 'xstate';
 import type { Bus } from '@skiff/bus';
 import type { Clock } from '@skiff/core';
-import type { ApiCore } from './core/types.js';
+import type { ApiCore } from './core/index.js';
 import { adminTokenAuthenticator } from './http/authn.js';
 import type { ProtobufDecoder } from './http/body.js';
 import { HttpFront } from './http/front.js';
@@ -38,8 +39,16 @@ export interface ApiServerNatsOptions {
   readonly version: string;
 }
 
+/** What the server knows once it listens, for a core made then (its actors inspected by the host). */
+export interface CoreEnvironment {
+  readonly port: number;
+  /** The service host's XState inspector (undefined without NATS). */
+  readonly inspect: ((event: InspectionEvent) => void) | undefined;
+}
+
 export interface ApiServerOptions {
-  readonly core: ApiCore;
+  /** The REST core, or a factory called once the server listens and its service host runs. */
+  readonly core: ApiCore | ((env: CoreEnvironment) => ApiCore);
   readonly registry: Registry;
   readonly decodeProtobuf: ProtobufDecoder;
   /** `<dataDir>/pki/` holds the CA, the serving certificate and the admin token. */
@@ -68,6 +77,8 @@ export interface ApiServer {
   readonly pki: Pki;
   readonly metrics: ApiMetrics;
   readonly host: ServiceHost | undefined;
+  /** The core given, or made by the factory given; the caller stops it. */
+  readonly core: ApiCore;
   /** Resolves once the core is ready and /readyz answers ok. */
   readonly ready: Promise<void>;
   /** Open watches over HTTP and NATS. */
@@ -87,8 +98,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let coreReady = false;
   let stopping = false;
   let address = `${bind}:0`;
+  let core: ApiCore | undefined = typeof opts.core === 'function' ? undefined : opts.core;
   const front = new HttpFront({
-    core: opts.core,
+    core: () => core,
     registry: opts.registry,
     clock,
     logger,
@@ -143,16 +155,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         logger,
         metadata: { url },
       });
-      natsApi = await startNatsApi({ host, core: opts.core, clock, logger, metrics });
     }
+    core ??= (opts.core as (env: CoreEnvironment) => ApiCore)({ port, inspect: host?.inspector.inspect });
+    if (host !== undefined) natsApi = await startNatsApi({ host, core, clock, logger, metrics });
   } catch (err) {
     server.close();
     server.closeAllConnections();
+    await host?.stop();
     throw err;
   }
   logger.info({ url, tls, nats: host !== undefined }, 'apiserver listening');
 
-  const ready = opts.core.ready().then(() => {
+  const ready = core.ready().then(() => {
     coreReady = true;
     host?.setReady(true);
     logger.info('apiserver ready');
@@ -184,6 +198,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     metrics,
     host,
     ready,
+    core,
     openWatches: () => front.openWatches + (natsApi?.openWatches ?? 0),
     stop: () => (stopped ??= stop()),
   };

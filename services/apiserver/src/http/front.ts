@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from '@skiff/actors';
 import { unauthorizedStatus } from '@skiff/apimachinery';
 import type { Clock } from '@skiff/core';
-import type { ApiCore } from '../core/types.js';
+import type { ApiCore } from '../core/index.js';
 import { type Authenticator } from './authn.js';
 import { BODY_LIMIT_BYTES, type ProtobufDecoder } from './body.js';
 import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
@@ -31,7 +31,8 @@ export interface HealthChecks {
 }
 
 export interface HttpFrontOptions {
-  readonly core: ApiCore;
+  /** The core, once it exists (the server listens before it creates the core). */
+  readonly core: () => ApiCore | undefined;
   readonly registry: Registry;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -5,7 +5,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '@skiff/core';
-import type { ApiCore, ApiRequest, WatchEvent } from '../core/types.js';
+import { ApiError, serviceUnavailableStatus } from '@skiff/apimachinery';
+import type { ApiCore, ApiRequest, WatchEvent } from '../core/index.js';
 import type { UserInfo } from './authn.js';
 import { badRequest, decodeBody, readBody, requireObject, type ProtobufDecoder } from './body.js';
 import { bodyMediaType, objectFormat, type ObjectFormat } from './negotiate.js';
@@ -18,7 +19,7 @@ import type { RegistryIndex } from './registry.js';
 import { startWatchStream, type WatchEventLike, type WatchStream } from './watch-stream.js';
 
 export interface ResourceHandlerDeps {
-  readonly core: ApiCore;
+  readonly core: () => ApiCore | undefined;
   readonly index: RegistryIndex;
   readonly clock: Clock;
   readonly decodeProtobuf: ProtobufDecoder;
@@ -82,7 +83,9 @@ export async function handleResource(
     ...(r.patchType === undefined ? {} : { patchType: r.patchType }),
     user,
   };
-  const result = await deps.core.handle(apiRequest);
+  const core = deps.core();
+  if (core === undefined) throw new ApiError(serviceUnavailableStatus('the API server is starting'));
+  const result = await core.handle(apiRequest);
   if (result.kind === 'object') {
     sendJson(res, result.status, represent(r.resource, result.object as ApiObject, format, includeObject, deps.clock.now(), true));
     return;

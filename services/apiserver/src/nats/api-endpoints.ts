@@ -11,7 +11,7 @@
 import { API_QUEUE, API_VERBS, encode, errorReply, NoRespondersError, type ApiVerb as BusVerb, type Bus, type Envelope } from '@skiff/bus';
 import type { Logger, ServiceHost } from '@skiff/actors';
 import type { Clock } from '@skiff/core';
-import type { ApiCore, ApiRequest, UserInfo } from '../core/types.js';
+import type { ApiCore, ApiRequest, UserInfo } from '../core/index.js';
 import type { ApiMetrics } from '../http/metrics.js';
 import { statusOfError } from '../http/status.js';
 import {

@@ -1,0 +1,108 @@
+// The API server of a cluster on NATS, wired end to end: a store client on its own NATS connection,
+// the REST core over it, the HTTP(S) front and the NATS API on a second connection, and the admin
+// kubeconfig in the data directory. main.ts and `skiff up` both start it this way.
+//
+// Two connections, so that stopping is ordered: the front and the NATS API stop first (their host
+// drains and closes the API connection), then the core, then the store connection it used.
+
+import { join } from 'node:path';
+import { createLogger, RealClock, systemRandom, type ServiceLogger } from '@skiff/actors';
+import { NatsBus } from '@skiff/bus';
+import type { Clock, Random } from '@skiff/core';
+import { createStoreClient } from '@skiff/store-client';
+import { apiRegistry, decodeProtobufBody } from './defaults.js';
+import { createApiCore, type ApiCore } from './core/index.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { startApiServer, type ApiServer } from './server.js';
+
+export const KUBECONFIG_FILE = 'kubeconfig';
+
+export interface ClusterApiServerOptions {
+  readonly natsUrls: readonly string[];
+  readonly cluster: string;
+  /** This replica's name (a NATS token). */
+  readonly instance: string;
+  /** Skiff's version, for the NATS service framework. */
+  readonly version: string;
+  readonly dataDir: string;
+  readonly bind?: string;
+  readonly port?: number;
+  readonly insecureHttp?: boolean;
+  readonly extraSans?: readonly string[];
+  /** Store member names; discovered from the leader when absent. */
+  readonly storeMembers?: readonly string[];
+  /** Where the admin kubeconfig goes; default `<dataDir>/kubeconfig`; null: none. */
+  readonly kubeconfigPath?: string | null;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: ServiceLogger;
+  readonly processMetrics?: boolean;
+}
+
+export interface ClusterApiServer {
+  readonly server: ApiServer;
+  readonly kubeconfigPath: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startClusterApiServer(opts: ClusterApiServerOptions): Promise<ClusterApiServer> {
+  const clock = opts.clock ?? new RealClock();
+  const random = opts.random ?? systemRandom();
+  const logger = opts.logger ?? createLogger({ component: 'apiserver', instance: opts.instance });
+  const storeBus = await NatsBus.connect({ servers: opts.natsUrls, name: `skiff-${opts.cluster}-apiserver-${opts.instance}-store` });
+  const store = createStoreClient({
+    bus: storeBus,
+    cluster: opts.cluster,
+    clock,
+    random,
+    ...(opts.storeMembers === undefined ? {} : { members: opts.storeMembers }),
+  });
+  let core: ApiCore | undefined;
+  const closeStore = async (): Promise<void> => {
+    await core?.stop();
+    await store.close();
+    await storeBus.close();
+  };
+  let server: ApiServer;
+  try {
+    const apiBus = await NatsBus.connect({ servers: opts.natsUrls, name: `skiff-${opts.cluster}-apiserver-${opts.instance}` });
+    server = await startApiServer({
+      // Made once the server listens: the `kubernetes` Service gets the real port, and the service
+      // host inspects the core's watch-cache actor.
+      core: ({ port, inspect }) =>
+        (core = createApiCore({ store, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(inspect === undefined ? {} : { inspect }) })),
+      registry: apiRegistry,
+      decodeProtobuf: decodeProtobufBody,
+      dataDir: opts.dataDir,
+      clock,
+      logger,
+      nats: { bus: apiBus, cluster: opts.cluster, instance: opts.instance, version: opts.version },
+      ...(opts.bind === undefined ? {} : { bind: opts.bind }),
+      ...(opts.port === undefined ? {} : { port: opts.port }),
+      ...(opts.insecureHttp === undefined ? {} : { insecureHttp: opts.insecureHttp }),
+      ...(opts.extraSans === undefined ? {} : { extraSans: opts.extraSans }),
+      ...(opts.processMetrics === undefined ? {} : { processMetrics: opts.processMetrics }),
+    });
+  } catch (err) {
+    await closeStore();
+    throw err;
+  }
+  const kubeconfigPath = opts.kubeconfigPath === null ? undefined : (opts.kubeconfigPath ?? join(opts.dataDir, KUBECONFIG_FILE));
+  if (kubeconfigPath !== undefined) {
+    writeKubeconfig(kubeconfigPath, {
+      cluster: opts.cluster,
+      server: server.url,
+      ...(server.tls ? { caCertPem: server.pki.ca.certPem, token: server.pki.adminToken } : {}),
+    });
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    server,
+    kubeconfigPath,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.stop();
+        await closeStore();
+      })()),
+  };
+}
