@@ -218,12 +218,14 @@ class Member implements StoreMember, StoreService {
     this.link.start();
     this.memberLoop = this.serve(this.subjects.storeMember(this.name), (req, respond) => handleMemberRequest(this, req, respond));
     const clock = this.deps.clock;
+    const onError = (err: unknown): void => this.log.error({ err }, 'store member timer failed');
+    const sweep = (): void => {
+      this.proposer.sweep(clock.now());
+      this.reads.sweep(clock.now());
+    };
     this.cancelTimers.push(
-      every(clock, this.opts.sweepIntervalMs, () => {
-        this.proposer.sweep(clock.now());
-        this.reads.sweep(clock.now());
-      }),
-      every(clock, this.opts.leaseCheckIntervalMs, () => this.leases.check(this.soft.term)),
+      every(clock, this.opts.sweepIntervalMs, sweep, onError),
+      every(clock, this.opts.leaseCheckIntervalMs, () => this.leases.check(this.soft.term), onError),
     );
     await this.deps.bus.flush();
     this.log.info({ members: this.members, applied: this.state.index, term: this.soft.term }, 'store member started');
@@ -313,6 +315,8 @@ class Member implements StoreMember, StoreService {
     // Starting only schedules the election timer: no Ready leaves before `on` below.
     const actor = host === undefined ? createActor(raftMemberMachine, { clock: this.deps.clock, input, id: 'raft' }) : host.spawn(raftMemberMachine, { id: 'raft', input });
     actor.on('ready', ({ ready }) => this.onReady(ready));
+    // A broken invariant in the core is a bug: this member stops instead of going on wrong.
+    actor.subscribe({ error: (err) => this.fatal(err) });
     if (host === undefined) actor.start();
     return actor;
   }

@@ -1,14 +1,19 @@
-// A repeating timer on the injected clock (real or simulated); returns its cancel function.
+// A repeating timer on the injected clock (real or simulated); returns its cancel function. A tick
+// that throws is reported and the timer goes on: a timer callback must never take a process down.
 
 import type { Clock, TimerId } from '@skiff/core';
 
-export function every(clock: Clock, intervalMs: number, tick: () => void): () => void {
+export function every(clock: Clock, intervalMs: number, tick: () => void, onError: (err: unknown) => void): () => void {
   let timer: TimerId | undefined;
   let cancelled = false;
   const arm = (): void => {
     timer = clock.setTimeout(() => {
       if (cancelled) return;
-      tick();
+      try {
+        tick();
+      } catch (err) {
+        onError(err);
+      }
       if (!cancelled) arm();
     }, intervalMs);
   };
