@@ -20,8 +20,12 @@
  *     member.transferLeadership('b');
  *     await member.stop();        // a leader hands leadership over first (bounded), then stops
  *     member.halt();              // a crash: stops at once, no hand-over, nothing more is handled
+ *     member.mvcc                 // the applied MvccStore (read it, never write it)
+ *     member.stats                // raftRejected, proposalsBatched, entriesApplied, snapshots...
  *
- * The caller owns the bus, the log and the host: close them after stop().
+ * The caller owns the bus, the log and the host: close them after stop(). A crash in a simulation:
+ * `member.halt(); wal.crash({ loseUnsynced: true }); network.crash(name)`, then reopen
+ * `MemoryWal.open(sameDisk)` and create a new member from its state (test/harness.ts does this).
  *
  * ## How a Ready is handled (ready-pipeline.ts)
  *
