@@ -149,7 +149,8 @@ async function storeList(
   let pageSize = limit > 0 ? limit : 0;
   for (let guardRounds = 0; guardRounds < 100_000; guardRounds++) {
     const page = await readAt(ctx.storage.list(prefix, { startKey: start, ...(pageSize > 0 ? { limit: pageSize } : {}), ...(rev > 0 ? { revision: rev } : {}) }), fromToken);
-    rev = page.revision;
+    // A read at a past revision reports the store's current one (etcd's header): keep ours.
+    if (rev === 0) rev = page.revision;
     let lastKey: string | undefined;
     for (let i = 0; i < page.kvs.length; i++) {
       const kv = page.kvs[i] as StorageKV;
@@ -182,7 +183,7 @@ async function readAt<T>(p: Promise<T>, fromToken = false): Promise<T> {
   } catch (err) {
     if (err instanceof StorageCompactedError) {
       if (fromToken) continueExpired();
-      fail(expired(`too old resource version: ${err.compactRevision} (${err.compactRevision})`));
+      fail(expired('The resourceVersion for the provided list is too old.'));
     }
     throw err;
   }

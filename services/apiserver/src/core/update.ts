@@ -91,7 +91,7 @@ function checkPreconditions(info: ResourceInfo, obj: KubeObject, current: KubeOb
   const rv = obj.metadata.resourceVersion ?? '';
   if (rv === '') {
     if (CONDITIONAL_ONLY.has(`${info.group}/${info.resource}`)) {
-      fail(invalid(info.kind, info.group, name, [{ type: 'Invalid', field: 'metadata.resourceVersion', value: 0, message: 'must be specified for an update' }]));
+      fail(invalid(info.kind, info.group, name, [{ type: 'Invalid', field: 'metadata.resourceVersion', value: 0, message: 'Invalid value: 0x0: must be specified for an update' }]));
     }
   } else if (rv !== current.metadata.resourceVersion) {
     fail(conflict(info, name, OBJECT_MODIFIED));
@@ -146,7 +146,7 @@ function checkFinalizers(info: ResourceInfo, obj: KubeObject, current: KubeObjec
   const old = new Set(finalizersOf(current));
   const added = finalizersOf(obj).filter((f) => !old.has(f));
   if (added.length > 0) {
-    fail(invalid(info.kind, info.group, obj.metadata.name ?? '', [{ type: 'Forbidden', field: 'metadata.finalizers', message: 'no new finalizers can be added if the object is being deleted' }]));
+    fail(invalid(info.kind, info.group, obj.metadata.name ?? '', [{ type: 'Forbidden', field: 'metadata.finalizers', message: 'Forbidden: no new finalizers can be added if the object is being deleted' }]));
   }
 }
 
