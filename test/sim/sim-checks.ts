@@ -72,6 +72,17 @@ export function checkHistory(ops: readonly KvOp[], maxSteps: number): HistoryVer
   return { problem: null, operations: ops.length, inconclusive: result.type === 'unknown' ? result.explanation : null };
 }
 
+/** Why some lease is still there (with or without keys), or null when every member has none left. */
+export function leftoverLease(members: readonly StoreMember[]): string | null {
+  for (const m of members) {
+    const leases = m.mvcc.leases();
+    if (leases.length > 0) return `${m.name} still holds leases ${describeLeases(leases)}`;
+    const attached = (m.mvcc.range(ALL_KEYS) as RangeResponse).kvs.filter((kv) => kv.lease !== 0);
+    if (attached.length > 0) return `${m.name} still has keys attached to leases: ${describeKeyspace(attached)}`;
+  }
+  return null;
+}
+
 /**
  * Leases on a converged cluster (checked on every member): a revoked lease is gone with its keys,
  * and every key attached to a lease belongs to a lease that exists.

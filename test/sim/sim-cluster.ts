@@ -9,7 +9,7 @@ import type { Random, SimulationClock } from '@skiff/core';
 import { createStoreMember, type StoreMember, type StoreMemberOptions } from '@skiff/store';
 import { MemoryDisk, MemoryWal, type MemoryWalOptions } from '@skiff/wal';
 import { RecordedLog, RecordingWal } from './recorded-log.js';
-import type { CheckedNode, Invariants } from './sim-invariants.js';
+import { InvariantError, type CheckedNode, type Invariants } from './sim-invariants.js';
 import type { SimTrace } from './sim-trace.js';
 
 export const SIM_CLUSTER = 'sim';
@@ -41,6 +41,9 @@ export class SimCluster {
   private readonly slots = new Map<string, Slot>();
   crashes = 0;
   restarts = 0;
+  /** Over every incarnation that has ended (see retire). */
+  snapshotsTaken = 0;
+  snapshotsInstalled = 0;
 
   constructor(private readonly deps: SimClusterDeps) {
     for (const name of deps.names) {
@@ -87,6 +90,12 @@ export class SimCluster {
     const d = this.deps;
     const { wal, state, warnings } = await MemoryWal.open(slot.disk, d.walOptions);
     for (const w of warnings) d.trace.note('recovery', `${name} ${w.type}`);
+    const lastIndex = state.entries.at(-1)?.index ?? state.snapshotMeta?.index ?? 0;
+    if (state.hardState.commit > lastIndex) {
+      // Durability (Raft Figure 2): what was committed was durable first. Checked here because the
+      // Raft core refuses such a state by throwing inside its actor, where nobody can catch it.
+      throw new InvariantError(`${name} recovered a log ending at ${lastIndex} with commit ${state.hardState.commit}: acknowledged entries were lost`);
+    }
     const incarnation = ++slot.incarnation;
     const log = RecordedLog.fromState(state);
     // The node exists before the member so the recording WAL can name it in a violation.
@@ -124,6 +133,7 @@ export class SimCluster {
     const node = slot.node;
     if (slot.state !== 'up' || node === null) throw new Error(`member ${name} is not running`);
     node.member.halt();
+    this.retire(node.member);
     node.wal.crash({ loseUnsynced: true, random });
     this.deps.network.crash(name);
     slot.node = null;
@@ -140,10 +150,18 @@ export class SimCluster {
   /** Ends the run: every member halts (no hand-over), logs are abandoned. */
   haltAll(): void {
     for (const slot of this.slots.values()) {
-      slot.node?.member.halt();
+      if (slot.node !== null) {
+        slot.node.member.halt();
+        this.retire(slot.node.member);
+      }
       slot.node = null;
       slot.state = 'down';
     }
+  }
+
+  private retire(member: StoreMember): void {
+    this.snapshotsTaken += member.stats.snapshotsTaken;
+    this.snapshotsInstalled += member.stats.snapshotsInstalled;
   }
 
   private slot(name: string): Slot {

@@ -15,6 +15,9 @@ import { deleteOutput, getOutput, putOutput, txnOutput, type SimHistory } from '
 import { SIM_CLUSTER } from './sim-cluster.js';
 import type { SimTrace } from './sim-trace.js';
 
+/** TTLs the workload grants (the store's floor is 2 s). */
+export const LEASE_TTL_SECONDS = { min: 2, max: 3 } as const;
+
 export interface WorkloadOptions {
   readonly clients: number;
   /** Plain keys `/k/0` .. `/k/<keys-1>`: few, so that operations conflict. */
@@ -63,6 +66,7 @@ export class Workload {
   private readonly clients: SimClient[] = [];
   private running = 0;
   private stopped = false;
+  private finalClient: SimClient | null = null;
 
   constructor(
     private readonly deps: WorkloadDeps,
@@ -123,11 +127,13 @@ export class Workload {
     return c.store;
   }
 
-  /** Linearizable gets of every key the workload used, by a client of the harness's own (after healing). */
-  async finalReads(): Promise<void> {
-    const checker = this.newClient('final');
-    this.clients.push(checker);
-    for (const key of [...this.plainKeys, ...this.leaseKeys]) await this.get(checker, key);
+  /** Linearizable gets of `keys` (default: every key the workload used) by the harness's own client. */
+  async finalReads(keys: readonly string[] = [...this.plainKeys, ...this.leaseKeys]): Promise<void> {
+    if (this.finalClient === null) {
+      this.finalClient = this.newClient('final');
+      this.clients.push(this.finalClient);
+    }
+    for (const key of keys) await this.get(this.finalClient, key);
   }
 
   private get(c: SimClient, key: string): Promise<void> {
@@ -208,7 +214,7 @@ export class Workload {
   }
 
   private async grant(c: SimClient): Promise<void> {
-    const ttlSeconds = c.random.int(2, 3);
+    const ttlSeconds = c.random.int(LEASE_TTL_SECONDS.min, LEASE_TTL_SECONDS.max);
     const r = await this.attempt(c, `leaseGrant ${ttlSeconds}s`, () => c.store.leaseGrant(ttlSeconds));
     if (!r.ok) return;
     const lease: LeaseRecord = { id: r.value.id, owner: c.id, keys: [], state: 'live' };

@@ -16,14 +16,14 @@ import { SeededRandom, SimulationClock } from '@skiff/core';
 import type { RangeResponse } from '@skiff/mvcc';
 import type { StoreMemberOptions } from '@skiff/store';
 import type { MemoryWalOptions } from '@skiff/wal';
-import { checkHistory, convergenceProblem, describeKeyspace, keyspaceOf, leaseProblem, ALL_KEYS } from './sim-checks.js';
+import { checkHistory, convergenceProblem, describeKeyspace, keyspaceOf, leaseProblem, leftoverLease, ALL_KEYS } from './sim-checks.js';
 import { SimCluster } from './sim-cluster.js';
 import { BASE_DELAY, FAULT_PROFILES, FaultInjector, type FaultProfileName } from './sim-faults.js';
 import { SimHistory } from './sim-history.js';
 import { InvariantError, Invariants } from './sim-invariants.js';
 import { SimLoop } from './sim-loop.js';
 import { SimTrace, type TraceLevel } from './sim-trace.js';
-import { Workload, type WorkloadOptions } from './sim-workload.js';
+import { LEASE_TTL_SECONDS, Workload, type WorkloadOptions } from './sim-workload.js';
 
 export interface StoreSimOptions {
   readonly seed: number;
@@ -40,6 +40,11 @@ export interface StoreSimOptions {
   readonly checkerStepsMax?: number;
   readonly trace?: TraceLevel;
   readonly print?: (line: string) => void;
+  /**
+   * false: appends are acknowledged before they are durable (a broken log), to show that the
+   * simulation notices lost acknowledged writes. Default true.
+   */
+  readonly walFsync?: boolean;
 }
 
 export interface StoreSimStats {
@@ -52,6 +57,8 @@ export interface StoreSimStats {
   termsWithLeader: number;
   crashes: number;
   restarts: number;
+  snapshotsTaken: number;
+  snapshotsInstalled: number;
   faults: Record<string, number>;
   leases: number;
   invariantChecks: number;
@@ -81,7 +88,7 @@ export const SIM_DEFAULTS = {
   keys: 4,
   opsPerClientMax: 60,
   healBoundMs: 10_000,
-  stepsMax: 400_000,
+  stepsMax: 100_000,
   checkerStepsMax: 2_000_000,
 } as const;
 
@@ -168,7 +175,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     invariants,
     trace,
     memberOptions: SIM_MEMBER_OPTIONS,
-    walOptions: WAL_OPTIONS,
+    walOptions: { ...WAL_OPTIONS, fsync: o.walFsync ?? true },
     fsyncLatencyMs: FSYNC_LATENCY_MS,
     onFatal: (name, err) => fail(err instanceof InvariantError ? err : new Error(`${name} halted itself: ${describeError(err)}`)),
   });
@@ -177,7 +184,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     clients: o.clients ?? memberCount + 1,
     keys: o.keys ?? SIM_DEFAULTS.keys,
     opsPerClientMax: o.opsPerClientMax ?? SIM_DEFAULTS.opsPerClientMax,
-    thinkMs: { min: 10, max: 120 },
+    thinkMs: { min: 5, max: 60 },
     requestTimeoutMs: 400,
     callTimeoutMs: 2_500,
   };
@@ -216,6 +223,8 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     termsWithLeader: invariants.termsWithLeader,
     crashes: cluster.crashes,
     restarts: cluster.restarts,
+    snapshotsTaken: cluster.snapshotsTaken,
+    snapshotsInstalled: cluster.snapshotsInstalled,
     faults: { ...injector.counts },
     leases: workload.leases.length,
     invariantChecks: invariants.checks,
@@ -254,6 +263,7 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
   w.invariants.check(cluster.nodes);
   const leases = leaseProblem(cluster.running, workload.leases);
   if (leases !== null) throw new Error(`lease semantics: ${leases}`);
+  if (workload.leases.length > 0) await mustExpireLeases(w);
   const verdict = checkHistory(w.history.operations(), o.checkerStepsMax ?? SIM_DEFAULTS.checkerStepsMax);
   if (verdict.problem !== null) throw new Error(verdict.problem);
   return verdict.inconclusive;
@@ -261,16 +271,38 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
 
 /** LIVENESS: one leader, every member up, committed = applied everywhere, same keys and leases. */
 async function mustConverge(w: World, untilMs: number, bound: string): Promise<void> {
+  const problem = await pollUntilNull(w, () => convergenceProblem(w.cluster), untilMs);
+  if (problem !== null) throw new LivenessError(`no convergence ${bound}: ${problem}`);
+  w.trace.note('converged', `${w.cluster.leader()?.name} leads; revision ${w.cluster.leader()?.mvcc.revision}`);
+}
+
+/**
+ * LIVENESS of expiry: nobody keeps a lease alive any more, so within TTL + the promote extension
+ * (electionTimeoutMaxMs) + one check interval every lease is revoked with its keys, through the log
+ * (then linearizable reads of the leased keys must find them gone).
+ */
+async function mustExpireLeases(w: World): Promise<void> {
+  const o = SIM_MEMBER_OPTIONS;
+  const boundMs = LEASE_TTL_SECONDS.max * 1000 + (o.electionTimeoutMaxMs ?? 0) + (o.leaseCheckIntervalMs ?? 0) + 1_000;
+  w.trace.say(`leases must expire within ${boundMs} ms`);
+  const problem = await pollUntilNull(w, () => leftoverLease(w.cluster.running), w.clock.now() + boundMs);
+  if (problem !== null) throw new LivenessError(`leases not expired ${boundMs} ms after the last keep-alive: ${problem}`);
+  await w.loop.await(w.workload.finalReads(w.workload.leaseKeys), w.clock.now() + 5_000, 'the reads of expired keys');
+  w.invariants.check(w.cluster.nodes);
+}
+
+/** Steps until `problem()` is null (checked every CONVERGENCE_POLL_MS) or `untilMs`; the last problem. */
+async function pollUntilNull(w: World, problem: () => string | null, untilMs: number): Promise<string | null> {
   let polledAt = -1;
-  let problem: string | null = 'not checked yet';
-  const converged = (): boolean => {
+  let last: string | null = 'not checked yet';
+  const solved = (): boolean => {
     if (w.clock.now() - polledAt < CONVERGENCE_POLL_MS) return false;
     polledAt = w.clock.now();
-    problem = convergenceProblem(w.cluster);
-    return problem === null;
+    last = problem();
+    return last === null;
   };
-  if (!(await w.loop.runUntil(converged, untilMs))) throw new LivenessError(`no convergence ${bound}: ${problem}`);
-  w.trace.note('converged', `${w.cluster.leader()?.name} leads; revision ${w.cluster.leader()?.mvcc.revision}`);
+  await w.loop.runUntil(solved, untilMs);
+  return last;
 }
 
 /** Each member's serializable range over the bus answers its applied keyspace. */
