@@ -19,3 +19,5 @@ export * from './field-set.js';
 export * from './typed-value.js';
 export * from './managed-fields.js';
 export * from './server-side-apply.js';
+export * from './continue-token.js';
+export * from './names.js';
