@@ -27,4 +27,8 @@ try {
   exitCode = reportError(err, process.stderr);
 }
 // Explicit: NATS connections and timers of stopped components must not keep the process alive.
+// Exit only once stdout and stderr are flushed: a pipe takes 64 KiB at a time, and `inspect --json`
+// prints more than that.
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(exitCode);
