@@ -7,7 +7,7 @@
 
 import type { KubeObject } from '@skiff/api';
 import type { CoreContext } from './context.js';
-import { createObject, ensureDefaultServiceAccount } from './create.js';
+import { createObject, ensureDefaultServiceAccount, SYSTEM_MANAGER } from './create.js';
 import { isApiError, statusOf } from './errors.js';
 import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { SYSTEM_USER } from './namespace-deletion.js';
@@ -59,7 +59,7 @@ export async function bootstrap(ctx: CoreContext, opts: BootstrapOptions): Promi
     }
     if ((await ctx.objects.get(info, obj.metadata.namespace, obj.metadata.name as string)) !== undefined) continue;
     try {
-      await createObject(ctx, info, obj, { user: SYSTEM_USER, dryRun: false });
+      await createObject(ctx, info, obj, { user: SYSTEM_USER, dryRun: false, manager: SYSTEM_MANAGER });
     } catch (err) {
       if (!(isApiError(err) && statusOf(err).reason === 'AlreadyExists')) throw err;
     }

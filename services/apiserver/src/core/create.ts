@@ -10,7 +10,7 @@ import type { KubeObject, ResourceInfo } from '@skiff/api';
 import { runMutating, runValidating } from './admission/admission.js';
 import type { CoreContext } from './context.js';
 import { fail, isApiError, statusOf } from './errors.js';
-import { generateName } from './machinery.js';
+import { fieldManagerOf, generateName, trackUpdate } from './machinery.js';
 import { randomUuid, rfc3339 } from './meta.js';
 import { allocateServiceAddresses } from './service-ips.js';
 import { badRequest } from './status.js';
@@ -18,21 +18,26 @@ import type { ApiRequest, UserInfo } from './types.js';
 import { asObject, ensureNamespace, isDryRun, validateOrFail } from './write-common.js';
 
 const GENERATE_NAME_ATTEMPTS = 5;
+/** The field manager of what the apiserver writes itself (bootstrap objects, default ServiceAccounts). */
+export const SYSTEM_MANAGER = 'kube-apiserver';
 
 export interface CreateOptions {
   readonly user: UserInfo;
   readonly dryRun: boolean;
   readonly subresource?: string;
+  /** The field manager recorded in managedFields; absent when the caller already did (apply). */
+  readonly manager?: string;
 }
 
 export async function createFromRequest(ctx: CoreContext, info: ResourceInfo, req: ApiRequest): Promise<KubeObject> {
   const obj = asObject(info, req.body);
   ensureNamespace(info, obj, req.namespace);
-  return createObject(ctx, info, obj, { user: req.user, dryRun: isDryRun(req.query) });
+  return createObject(ctx, info, obj, { user: req.user, dryRun: isDryRun(req.query), manager: fieldManagerOf(req.query, req.userAgent) });
 }
 
 /** Runs the whole create pipeline on a decoded object (also used by apply-creates and bootstrap). */
-export async function createObject(ctx: CoreContext, info: ResourceInfo, obj: KubeObject, opts: CreateOptions): Promise<KubeObject> {
+export async function createObject(ctx: CoreContext, info: ResourceInfo, input: KubeObject, opts: CreateOptions): Promise<KubeObject> {
+  let obj = input;
   if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
     fail(badRequest('resourceVersion should not be set on objects to be created'));
   }
@@ -53,6 +58,7 @@ export async function createObject(ctx: CoreContext, info: ResourceInfo, obj: Ku
   beforeCreate(ctx, info, obj);
   validateOrFail(info, obj);
   await runValidating(ctx.admission, attrs, ctx);
+  if (opts.manager !== undefined) obj = trackUpdate(info, undefined, obj, opts.manager, rfc3339(ctx.clock.now()), opts.subresource);
   if (opts.dryRun) return obj;
   const release = isService(info) ? await allocateServiceAddresses(ctx, obj) : async () => undefined;
   for (let attempt = 1; ; attempt++) {
@@ -92,7 +98,7 @@ export async function ensureDefaultServiceAccount(ctx: CoreContext, namespace: s
   if (sa === undefined) return;
   if ((await ctx.objects.get(sa, namespace, 'default')) !== undefined) return;
   try {
-    await createObject(ctx, sa, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } } as KubeObject, { user, dryRun: false });
+    await createObject(ctx, sa, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } } as KubeObject, { user, dryRun: false, manager: SYSTEM_MANAGER });
   } catch (err) {
     if (!(isApiError(err) && statusOf(err).reason === 'AlreadyExists')) throw err;
   }

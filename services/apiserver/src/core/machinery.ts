@@ -133,26 +133,44 @@ export function applyStrategicMergePatch(info: ResourceInfo, current: KubeObject
   return am.strategicMergePatch({ group: info.group, kind: info.kind }, current as unknown as am.JsonObject, patch);
 }
 
+/** Field-name paths an endpoint resets: the main resource never writes status, /status only status. */
+function ignoredFields(info: ResourceInfo, subresource: string | undefined): string[][] {
+  if (subresource === 'status') return [['spec']];
+  return info.subresources.some((s) => s.name === 'status') ? [['status']] : [];
+}
+
 /**
  * Server-side apply: `applied` merged into `live` (undefined: a create) for `manager`, with
  * managedFields updated; 409 Conflict with FieldManagerConflict causes unless `force`.
  */
 export function serverSideApply(info: ResourceInfo, live: KubeObject | undefined, applied: KubeObject, opts: ApplyOptions): KubeObject {
-  void info;
-  void live;
-  void applied;
-  void opts;
-  return fail(unsupportedMedia('application/apply-patch+yaml'));
+  const r = am.applyPatch(live as am.JsonObject | undefined, applied, {
+    manager: opts.manager,
+    nowIso: opts.time,
+    kind: { group: info.group, kind: info.kind },
+    force: opts.force,
+    ignoredFields: ignoredFields(info, opts.subresource),
+    ...(opts.subresource === undefined ? {} : { subresource: opts.subresource }),
+  });
+  if (r.type === 'conflict') return fail(r.status);
+  return r.object as unknown as KubeObject;
 }
 
-function unsupportedMedia(type: string) {
-  return {
-    kind: 'Status' as const,
-    apiVersion: 'v1' as const,
-    metadata: {},
-    status: 'Failure' as const,
-    message: `the server does not support ${type} patches yet`,
-    reason: 'UnsupportedMediaType' as const,
-    code: 415,
-  };
+/** managedFields after a non-apply write by `manager` (create, update, json/merge/strategic patch). */
+export function trackUpdate(info: ResourceInfo, live: KubeObject | undefined, updated: KubeObject, manager: string, time: string, subresource: string | undefined): KubeObject {
+  return am.trackUpdate(live as am.JsonObject | undefined, updated as unknown as am.JsonObject, {
+    manager,
+    nowIso: time,
+    kind: { group: info.group, kind: info.kind },
+    ignoredFields: ignoredFields(info, subresource),
+    ...(subresource === undefined ? {} : { subresource }),
+  }) as unknown as KubeObject;
+}
+
+/** The field manager of a write: ?fieldManager=, else the User-Agent's product (Kubernetes' default). */
+export function fieldManagerOf(query: URLSearchParams, userAgent: string | undefined): string {
+  const given = query.get('fieldManager');
+  if (given !== null && given !== '') return given;
+  const fromAgent = userAgent === undefined ? '' : am.managerFromUserAgent(userAgent);
+  return fromAgent === '' ? 'unknown' : fromAgent;
 }

@@ -11,7 +11,7 @@ import type { KubeObject, ResourceInfo } from '@skiff/api';
 import type { CoreContext } from './context.js';
 import { createObject } from './create.js';
 import { fail } from './errors.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, serverSideApply } from './machinery.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, fieldManagerOf, serverSideApply } from './machinery.js';
 import { rfc3339 } from './meta.js';
 import { badRequest, invalid } from './status.js';
 import type { ApiRequest, PatchType } from './types.js';
@@ -22,7 +22,7 @@ export async function patchFromRequest(ctx: CoreContext, info: ResourceInfo, req
   const patchType = req.patchType;
   if (patchType === undefined) fail(badRequest('a patch needs a patch type (Content-Type)'));
   const name = req.name as string;
-  const opts = { user: req.user, dryRun: isDryRun(req.query), ...(subresource === undefined ? {} : { subresource }) };
+  const opts = { user: req.user, dryRun: isDryRun(req.query), manager: fieldManagerOf(req.query, req.userAgent), ...(subresource === undefined ? {} : { subresource }) };
   if (patchType === 'apply') return applyPatch(ctx, info, req, subresource);
   const outcome = await updateWith(ctx, info, req.namespace, name, (current) => patchedObject(info, current, patchType, req.body), opts);
   return { object: outcome.object, status: 200 };

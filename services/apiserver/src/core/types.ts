@@ -34,6 +34,8 @@ export interface ApiRequest {
   readonly body?: unknown;
   readonly patchType?: PatchType;
   readonly user: UserInfo;
+  /** The client's User-Agent: the default field manager when ?fieldManager= is absent (`kubectl/v1.32.0 ...` -> `kubectl`). */
+  readonly userAgent?: string;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

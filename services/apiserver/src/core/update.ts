@@ -13,7 +13,8 @@ import type { CoreContext } from './context.js';
 import { createObject } from './create.js';
 import { afterDelete } from './delete.js';
 import { fail } from './errors.js';
-import { cloneObject, finalizersOf, isBeingDeleted, jsonEqual, namespaceFinalizers } from './meta.js';
+import { fieldManagerOf, trackUpdate } from './machinery.js';
+import { cloneObject, finalizersOf, isBeingDeleted, jsonEqual, namespaceFinalizers, rfc3339 } from './meta.js';
 import type { UpdateOutcome } from './object-store.js';
 import { badRequest, conflict, invalid, OBJECT_MODIFIED } from './status.js';
 import type { ApiRequest, UserInfo } from './types.js';
@@ -39,6 +40,8 @@ export interface UpdateOptions {
   readonly user: UserInfo;
   readonly dryRun: boolean;
   readonly subresource?: string;
+  /** The field manager recorded in managedFields; absent when the caller already did (apply). */
+  readonly manager?: string;
 }
 
 export interface WriteResponse {
@@ -51,7 +54,7 @@ export async function updateFromRequest(ctx: CoreContext, info: ResourceInfo, re
   ensureNamespace(info, body, req.namespace);
   const name = req.name as string;
   if ((body.metadata.name ?? '') !== name) fail(badRequest(`the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`));
-  const opts = { user: req.user, dryRun: isDryRun(req.query), ...(subresource === undefined ? {} : { subresource }) };
+  const opts = { user: req.user, dryRun: isDryRun(req.query), manager: fieldManagerOf(req.query, req.userAgent), ...(subresource === undefined ? {} : { subresource }) };
   if (subresource === undefined && CREATE_ON_UPDATE.has(`${info.group}/${info.resource}`)) {
     const existing = await ctx.objects.get(info, req.namespace, name);
     if (existing === undefined) return { object: await createObject(ctx, info, body, opts), status: 201 };
@@ -81,7 +84,8 @@ export async function updateWith(
     checkFinalizers(info, obj, current);
     await runValidating(ctx.admission, attrs, ctx);
     if (shouldDeleteDuringUpdate(obj, current)) return opts.dryRun ? { type: 'keep' } : { type: 'delete' };
-    return { type: 'put', object: obj, dryRun: opts.dryRun };
+    const tracked = opts.manager === undefined ? obj : trackUpdate(info, current, obj, opts.manager, rfc3339(ctx.clock.now()), opts.subresource);
+    return { type: 'put', object: tracked, dryRun: opts.dryRun };
   });
   if (outcome.type === 'deleted') await afterDelete(ctx, info, outcome.object);
   return outcome;
@@ -107,7 +111,6 @@ function carrySystemFields(obj: KubeObject, current: KubeObject): void {
   const m = obj.metadata;
   const c = current.metadata;
   for (const f of SYSTEM_FIELDS) copyOrDelete(m, c, f);
-  if (m.managedFields === undefined && c.managedFields !== undefined) m.managedFields = c.managedFields;
 }
 
 const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'resourceVersion', 'namespace', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const;

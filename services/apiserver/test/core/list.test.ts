@@ -22,6 +22,7 @@ afterEach(async () => {
 });
 
 type Item = { metadata: { name: string; namespace?: string }; kind?: string };
+const lm = (o: { metadata: unknown }) => o.metadata as Record<string, unknown>;
 const names = (list: Record<string, unknown>) => (list['items'] as Item[]).map((i) => i.metadata.name);
 
 describe('list', () => {
@@ -63,24 +64,24 @@ describe('list', () => {
   it('pages with limit and continue at one revision, with remainingItemCount', async () => {
     const first = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '2' }) });
     expect(names(first)).toEqual(['a', 'b']);
-    expect(first.metadata['remainingItemCount']).toBe(2);
-    const token = first.metadata['continue'] as string;
+    expect(lm(first)['remainingItemCount']).toBe(2);
+    const token = lm(first)['continue'] as string;
     expect(token).toBeTruthy();
     // A write between pages is not seen: the pages read the first page's revision.
     await h.obj({ verb: 'create', resource: 'pods', namespace: 'default', body: pod('bb') });
     const second = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '2', continue: token }) });
     expect(names(second)).toEqual(['c', 'd']);
-    expect(second.metadata['continue']).toBeUndefined();
+    expect(lm(second)['continue']).toBeUndefined();
     expect(second.metadata.resourceVersion).toBe(first.metadata.resourceVersion);
   });
 
   it('fills pages through a selector', async () => {
     const first = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '1', labelSelector: 'app=web' }) });
     expect(names(first)).toEqual(['a']);
-    expect(first.metadata['remainingItemCount']).toBeUndefined();
-    const second = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '1', labelSelector: 'app=web', continue: first.metadata['continue'] as string }) });
+    expect(lm(first)['remainingItemCount']).toBeUndefined();
+    const second = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '1', labelSelector: 'app=web', continue: lm(first)['continue'] as string }) });
     expect(names(second)).toEqual(['b']);
-    const third = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '1', labelSelector: 'app=web', continue: second.metadata['continue'] as string }) });
+    const third = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '1', labelSelector: 'app=web', continue: lm(second)['continue'] as string }) });
     expect(names(third)).toEqual(['d']);
   });
 
@@ -88,7 +89,7 @@ describe('list', () => {
     const first = await h.obj({ verb: 'list', resource: 'pods', query: q({ limit: '1' }) });
     await h.obj({ verb: 'create', resource: 'pods', namespace: 'default', body: pod('z') });
     h.storage.compact(await h.storage.currentRevision());
-    const s = await h.err({ verb: 'list', resource: 'pods', query: q({ limit: '1', continue: first.metadata['continue'] as string }) });
+    const s = await h.err({ verb: 'list', resource: 'pods', query: q({ limit: '1', continue: lm(first)['continue'] as string }) });
     expect(s).toMatchObject({ code: 410, reason: 'Expired' });
     expect((await h.err({ verb: 'list', resource: 'pods', query: q({ continue: 'garbage' }) })).code).toBe(400);
   });

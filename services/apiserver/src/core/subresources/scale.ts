@@ -6,7 +6,7 @@
 import type { KubeObject, ResourceInfo } from '@skiff/api';
 import type { CoreContext } from '../context.js';
 import { fail } from '../errors.js';
-import { applyJsonPatch, applyMergePatch, formatLabelSelector, type LabelSelectorSpec } from '../machinery.js';
+import { applyJsonPatch, applyMergePatch, fieldManagerOf, formatLabelSelector, type LabelSelectorSpec } from '../machinery.js';
 import { getPath } from '../meta.js';
 import { badRequest, invalid } from '../status.js';
 import type { ApiRequest } from '../types.js';
@@ -65,7 +65,7 @@ async function writeScale(ctx: CoreContext, info: ResourceInfo, req: ApiRequest,
       if (typeof rv === 'string' && rv !== '') current.metadata.resourceVersion = rv;
       return current;
     },
-    { user: req.user, dryRun: isDryRun(req.query), subresource: 'scale' },
+    { user: req.user, dryRun: isDryRun(req.query), subresource: 'scale', manager: fieldManagerOf(req.query, req.userAgent) },
   );
   return { object: scaleOf(info, outcome.object), status: 200 };
 }
