@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed JSON in tests: the assertions check its shape */
 // A minimal HTTP(S) client for the front's tests: trusts the server's CA, sends the admin token
 // when asked, and reads watch streams line by line.
 
