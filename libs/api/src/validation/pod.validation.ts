@@ -221,9 +221,9 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   return errs;
 }
 
-/** ValidatePodStatusUpdate: metadata rules and well-formed container statuses. */
+/** The status part of ValidatePodStatusUpdate (metadata is checked by validatePodUpdate). */
 export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
-  const errs = validateObjectMetaUpdate(pod.metadata, old.metadata);
+  const errs: FieldError[] = [];
   const status = pod.status ?? {};
   const path = FieldPath.root('status');
   if (status.nominatedNodeName) {
