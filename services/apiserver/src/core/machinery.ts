@@ -7,7 +7,7 @@ import * as am from '@skiff/apimachinery';
 import type { KubeObject, ResourceInfo } from '@skiff/api';
 import type { Random } from '@skiff/core';
 import { fail } from './errors.js';
-import { badRequest, expired } from './status.js';
+import { badRequest } from './status.js';
 
 // ---- selectors (@skiff/apimachinery; parse errors become Kubernetes' 400s) ----------------------
 
@@ -73,7 +73,7 @@ export function applyMergePatch(doc: unknown, patch: unknown): unknown {
   return am.applyMergePatch(doc as am.JsonObject, patch);
 }
 
-// ---- continue tokens (Kubernetes' storage.EncodeContinue) -----------------------------------------
+// ---- continue tokens and names -------------------------------------------------------------------
 
 export interface ContinueToken {
   readonly resourceVersion: number;
@@ -82,37 +82,28 @@ export interface ContinueToken {
 }
 
 export function encodeContinue(resourceVersion: number, start: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: resourceVersion, start })).toString('base64url');
+  return am.encodeContinueToken({ resourceVersion, startKey: start });
 }
 
+/** 400 BadRequest with Kubernetes' message for a garbled token. */
 export function decodeContinue(token: string): ContinueToken {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: unknown; rv?: unknown; start?: unknown };
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string' || parsed.start.includes('..')) throw new Error('shape');
-    return { resourceVersion: parsed.rv, start: parsed.start };
-  } catch {
-    return fail(badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
+    const t = am.decodeContinueToken(token);
+    return { resourceVersion: t.resourceVersion, start: t.startKey };
+  } catch (err) {
+    if (err instanceof am.ContinueTokenError) return fail(badRequest(err.message));
+    throw err;
   }
 }
 
+/** 410 Expired: the token's revision is compacted. */
 export function continueExpired(): never {
-  return fail(
-    expired(
-      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-    ),
-  );
+  return fail(am.expiredContinueStatus());
 }
-
-// ---- names ----------------------------------------------------------------------------------------
-
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** names.SimpleNameGenerator: the prefix (cut to leave room) plus 5 random characters. */
 export function generateName(base: string, random: Random): string {
-  const prefix = base.length > 58 ? base.slice(0, 58) : base;
-  let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[random.int(0, NAME_ALPHABET.length - 1)];
-  return prefix + suffix;
+  return am.generateName(base, random);
 }
 
 // ---- strategic merge patch and server-side apply ---------------------------------------------------
@@ -147,7 +138,7 @@ export function serverSideApply(info: ResourceInfo, live: KubeObject | undefined
   const r = am.applyPatch(live as am.JsonObject | undefined, applied, {
     manager: opts.manager,
     nowIso: opts.time,
-    kind: { group: info.group, kind: info.kind },
+    strategyFor: { group: info.group, kind: info.kind },
     force: opts.force,
     ignoredFields: ignoredFields(info, opts.subresource),
     ...(opts.subresource === undefined ? {} : { subresource: opts.subresource }),
@@ -161,7 +152,7 @@ export function trackUpdate(info: ResourceInfo, live: KubeObject | undefined, up
   return am.trackUpdate(live as am.JsonObject | undefined, updated as unknown as am.JsonObject, {
     manager,
     nowIso: time,
-    kind: { group: info.group, kind: info.kind },
+    strategyFor: { group: info.group, kind: info.kind },
     ignoredFields: ignoredFields(info, subresource),
     ...(subresource === undefined ? {} : { subresource }),
   }) as unknown as KubeObject;
