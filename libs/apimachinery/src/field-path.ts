@@ -43,8 +43,21 @@ export function serializeElement(element: PathElement): string {
   }
 }
 
+/** Parsed elements by their text: the same keys recur in every managedFields decode. */
+const parsedElements = new Map<string, PathElement>();
+const PARSED_ELEMENTS_MAX = 10_000;
+
 /** Parses a FieldsV1 key; throws FieldPathError for anything else. */
 export function parseElement(serialized: string): PathElement {
+  const cached = parsedElements.get(serialized);
+  if (cached !== undefined) return cached;
+  const element = parseElementUncached(serialized);
+  if (parsedElements.size >= PARSED_ELEMENTS_MAX) parsedElements.clear();
+  parsedElements.set(serialized, element);
+  return element;
+}
+
+function parseElementUncached(serialized: string): PathElement {
   const prefix = serialized.slice(0, 2);
   const body = serialized.slice(2);
   switch (prefix) {

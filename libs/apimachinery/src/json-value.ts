@@ -48,7 +48,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Sets a key without ever touching an inherited property such as `__proto__`. */
+/**
+ * Sets a key as an own property. Plain assignment would call the `__proto__` setter for that one
+ * key (replacing the prototype), so that key, and only that key, is defined explicitly.
+ */
 export function setOwn(target: JsonObject, key: string, value: JsonValue): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

@@ -53,10 +53,11 @@ export interface FieldOwnershipOptions {
   readonly manager: string;
   /** Time of the write, ISO 8601; recorded with whole seconds. */
   readonly nowIso: string;
-  /** The kind whose list strategies apply (`Pod`, `apps/Deployment`, {group, kind}). */
-  readonly kind: KindKey;
-  /** Overrides the kind's schema (custom resources, tests). */
-  readonly schema?: ObjectSchema;
+  /**
+   * Whose list strategies apply: a kind (`Pod`, `apps/Deployment`, {group, kind}, resolved with
+   * strategyFor) or a schema of its own (custom resources, tests).
+   */
+  readonly strategyFor: KindKey | ObjectSchema;
   /** `status` or `scale` when the write came through a subresource. */
   readonly subresource?: string;
   /**
@@ -90,7 +91,7 @@ export type ApplyResult =
  * with `result.status`) when fields owned by others would change and force is false.
  */
 export function applyPatch(live: JsonObject | undefined, applied: unknown, options: ApplyOptions): ApplyResult {
-  const schema = options.schema ?? strategyFor(options.kind);
+  const schema = resolveSchema(options.strategyFor);
   const config = validateApplied(applied, schema);
   const apiVersion = config.apiVersion as string;
   const ignored = ignoredPaths(options);
@@ -142,7 +143,7 @@ export function applyPatch(live: JsonObject | undefined, applied: unknown, optio
  * live ones when valid and non-empty (a client may edit them); `[{}]` clears them.
  */
 export function trackUpdate(live: JsonObject | undefined, updated: JsonObject, options: FieldOwnershipOptions & { readonly apiVersion?: string }): JsonObject {
-  const schema = options.schema ?? strategyFor(options.kind);
+  const schema = resolveSchema(options.strategyFor);
   const ignored = ignoredPaths(options);
   const newObject = withoutManagedFields(updated);
   const liveObject = live === undefined ? undefined : withoutManagedFields(live);
@@ -382,6 +383,10 @@ function timeOf(entry: ManagerFields | undefined): { time?: string } {
 function stringField(object: JsonObject, ...fields: string[]): string {
   const value = valueAtFields(object, fields);
   return typeof value === 'string' ? value : '';
+}
+
+function resolveSchema(strategy: KindKey | ObjectSchema): ObjectSchema {
+  return typeof strategy === 'object' && 'type' in strategy ? strategy : strategyFor(strategy);
 }
 
 /** managerFromUserAgent: Kubernetes' default field manager, the User-Agent up to the first `/`. */

@@ -230,7 +230,9 @@ function mergeLists(lhs: JsonValue[], rhs: JsonValue[], list: Exclude<ListSchema
     const merged = list.list === 'map' ? mergeForApply(left, right.item, itemSchema(list)) : right.item;
     if (merged !== undefined) out.push(merged);
   };
-  for (const [key, { item }] of l) {
+  for (const item of lhs) {
+    const key = serializeElement(listItemElement(item, list) as PathElement);
+    // Live-only items (duplicates included) stay where they are.
     if (!r.has(key)) {
       out.push(item);
       continue;

@@ -45,12 +45,12 @@ function deployment(replicas: number, image = 'nginx:1.27', extra: JsonObject = 
 }
 
 const apply = (live: JsonObject | undefined, config: unknown, manager = 'kubectl', force = false, nowIso = T0): ApplyResult =>
-  applyPatch(live, config, { manager, force, nowIso, kind: 'apps/Deployment' });
+  applyPatch(live, config, { manager, force, nowIso, strategyFor: 'apps/Deployment' });
 
 describe('server-side apply: creating and owning', () => {
   it('creates the object and records the applier (the captured ConfigMap case)', () => {
     const config = { apiVersion: 'v1', kind: 'ConfigMap', data: { k1: 'v1', k2: 'v2' }, metadata: { labels: { a: '1' }, name: 'ssa-new', namespace: 'default' } };
-    const result = applyPatch(undefined, config, { manager: 'kubectl', force: false, nowIso: T0, kind: 'ConfigMap' });
+    const result = applyPatch(undefined, config, { manager: 'kubectl', force: false, nowIso: T0, strategyFor: 'ConfigMap' });
     const object = applied(result);
     expect(result.type === 'applied' && result.created).toBe(true);
     expect(object.data).toEqual({ k1: 'v1', k2: 'v2' });
@@ -118,7 +118,7 @@ describe('server-side apply: creating and owning', () => {
 
 describe('server-side apply: conflicts', () => {
   const created = applied(apply(undefined, deployment(2)));
-  const scaled = trackUpdate(created, deployment(5), { manager: 'kubectl-edit', nowIso: T1, kind: 'apps/Deployment' });
+  const scaled = trackUpdate(created, deployment(5), { manager: 'kubectl-edit', nowIso: T1, strategyFor: 'apps/Deployment' });
 
   it('an update moves the changed field to its manager', () => {
     expect(entry(scaled, 'kubectl-edit')).toEqual({
@@ -163,7 +163,7 @@ describe('server-side apply: conflicts', () => {
   });
 
   it('lists several conflicts grouped by manager', () => {
-    const edited = trackUpdate(scaled, deployment(5, 'nginx:1.28'), { manager: 'kubectl-set', nowIso: T2, kind: 'apps/Deployment' });
+    const edited = trackUpdate(scaled, deployment(5, 'nginx:1.28'), { manager: 'kubectl-set', nowIso: T2, strategyFor: 'apps/Deployment' });
     const result = apply(edited, deployment(3, 'nginx:1.29'), 'kubectl', false, T2);
     expect(result.type === 'conflict' && result.status.message).toBe(
       'Apply failed with 2 conflicts: conflicts with "kubectl-edit" using apps/v1:\n- .spec.replicas\n' +
@@ -172,7 +172,7 @@ describe('server-side apply: conflicts', () => {
   });
 
   it('an update through the scale subresource names the subresource', () => {
-    const viaScale = trackUpdate(created, deployment(4), { manager: managerFromUserAgent('kubectl/v1.32.0 (linux/amd64) kubernetes/abc'), subresource: 'scale', nowIso: T1, kind: 'apps/Deployment' });
+    const viaScale = trackUpdate(created, deployment(4), { manager: managerFromUserAgent('kubectl/v1.32.0 (linux/amd64) kubernetes/abc'), subresource: 'scale', nowIso: T1, strategyFor: 'apps/Deployment' });
     const result = apply(viaScale, deployment(2), 'kubectl', false, T2);
     expect(result.type === 'conflict' && result.status.message).toBe(
       'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas',
@@ -212,7 +212,7 @@ describe('server-side apply: pruning what the applier no longer applies', () => 
     const labelled = trackUpdate(first, { ...first, metadata: { ...(first.metadata as JsonObject), labels: { app: 'web', tier: 'be' } } }, {
       manager: 'kubectl-label',
       nowIso: T1,
-      kind: 'apps/Deployment',
+      strategyFor: 'apps/Deployment',
     });
     const second = applied(apply(labelled, { ...deployment(1), metadata: { name: 'web', labels: { app: 'web' } } }, 'kubectl', false, T2));
     expect((second.metadata as JsonObject).labels).toEqual({ app: 'web', tier: 'be' });
@@ -238,12 +238,12 @@ describe('server-side apply after client-side apply (kubectl)', () => {
   const csa = trackUpdate(
     undefined,
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default', annotations: { [LAST_APPLIED_ANNOTATION]: lastApplied } }, data: { k1: 'v1' } },
-    { manager: 'kubectl-client-side-apply', nowIso: T0, kind: 'ConfigMap' },
+    { manager: 'kubectl-client-side-apply', nowIso: T0, strategyFor: 'ConfigMap' },
   );
   const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default' }, data: { k1: 'v1-new' } };
 
   it('kubectl may take the fields its last-applied annotation describes, and the annotation follows', () => {
-    const result = applyPatch(csa, config, { manager: 'kubectl', force: false, nowIso: T1, kind: 'ConfigMap' });
+    const result = applyPatch(csa, config, { manager: 'kubectl', force: false, nowIso: T1, strategyFor: 'ConfigMap' });
     const object = applied(result);
     expect(object.data).toEqual({ k1: 'v1-new' });
     const annotation = ((object.metadata as JsonObject).annotations as JsonObject)[LAST_APPLIED_ANNOTATION] as string;
@@ -251,7 +251,7 @@ describe('server-side apply after client-side apply (kubectl)', () => {
   });
 
   it('another manager gets the ordinary conflict', () => {
-    const result = applyPatch(csa, config, { manager: 'helm', force: false, nowIso: T1, kind: 'ConfigMap' });
+    const result = applyPatch(csa, config, { manager: 'helm', force: false, nowIso: T1, strategyFor: 'ConfigMap' });
     expect(result.type === 'conflict' && result.status.message).toBe(
       'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.k1',
     );
@@ -260,7 +260,7 @@ describe('server-side apply after client-side apply (kubectl)', () => {
 
 describe('trackUpdate', () => {
   it('records a create with "." on maps and list items it introduced', () => {
-    const object = trackUpdate(undefined, deployment(2), { manager: 'kubectl-create', nowIso: T0, kind: 'apps/Deployment' });
+    const object = trackUpdate(undefined, deployment(2), { manager: 'kubectl-create', nowIso: T0, strategyFor: 'apps/Deployment' });
     const fields = entry(object, 'kubectl-create')?.fieldsV1 as JsonObject;
     expect(fields['f:metadata']).toEqual({ 'f:labels': { '.': {}, 'f:app': {} } });
     const spec = fields['f:spec'] as JsonObject;
@@ -275,33 +275,33 @@ describe('trackUpdate', () => {
   });
 
   it('a write that changes nothing leaves ownership and times alone', () => {
-    const object = trackUpdate(undefined, deployment(2), { manager: 'a', nowIso: T0, kind: 'apps/Deployment' });
-    const same = trackUpdate(object, { ...object }, { manager: 'b', nowIso: T1, kind: 'apps/Deployment' });
+    const object = trackUpdate(undefined, deployment(2), { manager: 'a', nowIso: T0, strategyFor: 'apps/Deployment' });
+    const same = trackUpdate(object, { ...object }, { manager: 'b', nowIso: T1, strategyFor: 'apps/Deployment' });
     expect(managed(same)).toEqual(managed(object));
   });
 
   it('removing a field takes it from every owner', () => {
-    const object = trackUpdate(undefined, deployment(2, 'x', { paused: true }), { manager: 'a', nowIso: T0, kind: 'apps/Deployment' });
-    const after = trackUpdate(object, deployment(2, 'x'), { manager: 'b', nowIso: T1, kind: 'apps/Deployment' });
+    const object = trackUpdate(undefined, deployment(2, 'x', { paused: true }), { manager: 'a', nowIso: T0, strategyFor: 'apps/Deployment' });
+    const after = trackUpdate(object, deployment(2, 'x'), { manager: 'b', nowIso: T1, strategyFor: 'apps/Deployment' });
     expect((entry(after, 'a')?.fieldsV1 as JsonObject)['f:spec']).not.toHaveProperty('f:paused');
     expect(entry(after, 'b')).toBeUndefined();
   });
 
   it('[{}] in the request clears managedFields; a garbled live entry list is reset', () => {
-    const object = trackUpdate(undefined, deployment(2), { manager: 'a', nowIso: T0, kind: 'apps/Deployment' });
-    const cleared = trackUpdate(object, { ...object, metadata: { ...(object.metadata as JsonObject), managedFields: [{}] } }, { manager: 'b', nowIso: T1, kind: 'apps/Deployment' });
+    const object = trackUpdate(undefined, deployment(2), { manager: 'a', nowIso: T0, strategyFor: 'apps/Deployment' });
+    const cleared = trackUpdate(object, { ...object, metadata: { ...(object.metadata as JsonObject), managedFields: [{}] } }, { manager: 'b', nowIso: T1, strategyFor: 'apps/Deployment' });
     expect(managed(cleared)).toEqual([]);
     const garbled = { ...object, metadata: { ...(object.metadata as JsonObject), managedFields: [{ manager: 7 }] } };
-    const after = trackUpdate(garbled, deployment(3), { manager: 'b', nowIso: T1, kind: 'apps/Deployment' });
+    const after = trackUpdate(garbled, deployment(3), { manager: 'b', nowIso: T1, strategyFor: 'apps/Deployment' });
     expect(managed(after).map((e) => e.manager)).toEqual(['b']);
   });
 
   it('keeps at most ten update managers, folding the oldest into ancient-changes', () => {
-    let object = trackUpdate(undefined, deployment(0), { manager: 'm0', nowIso: '2026-01-01T00:00:00Z', kind: 'apps/Deployment' });
+    let object = trackUpdate(undefined, deployment(0), { manager: 'm0', nowIso: '2026-01-01T00:00:00Z', strategyFor: 'apps/Deployment' });
     for (let i = 1; i <= 12; i++) {
       const labels = { ...((object.metadata as JsonObject).labels as JsonObject), [`l${i}`]: 'x' };
       const next = { ...object, metadata: { ...(object.metadata as JsonObject), labels } };
-      object = trackUpdate(object, next, { manager: `m${i}`, nowIso: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`, kind: 'apps/Deployment' });
+      object = trackUpdate(object, next, { manager: `m${i}`, nowIso: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`, strategyFor: 'apps/Deployment' });
     }
     const managers = managed(object).map((e) => e.manager);
     expect(managers).toHaveLength(10);
@@ -311,10 +311,10 @@ describe('trackUpdate', () => {
 
   it('ignored fields (status on the main resource) are never owned', () => {
     const withStatus = { ...deployment(1), status: { replicas: 1 } };
-    const object = trackUpdate(undefined, withStatus, { manager: 'a', nowIso: T0, kind: 'apps/Deployment', ignoredFields: [['status']] });
+    const object = trackUpdate(undefined, withStatus, { manager: 'a', nowIso: T0, strategyFor: 'apps/Deployment', ignoredFields: [['status']] });
     expect(entry(object, 'a')?.fieldsV1).not.toHaveProperty('f:status');
     const result = applied(
-      applyPatch(object, { ...deployment(1), status: { replicas: 9 } }, { manager: 'kubectl', force: false, nowIso: T1, kind: 'apps/Deployment', ignoredFields: [['status']] }),
+      applyPatch(object, { ...deployment(1), status: { replicas: 9 } }, { manager: 'kubectl', force: false, nowIso: T1, strategyFor: 'apps/Deployment', ignoredFields: [['status']] }),
     );
     expect(result.status).toEqual({ replicas: 1 });
   });
