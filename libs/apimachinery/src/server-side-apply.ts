@@ -96,7 +96,7 @@ export function applyPatch(live: JsonObject | undefined, applied: unknown, optio
   const apiVersion = config.apiVersion as string;
   const ignored = ignoredPaths(options);
   const liveObject = live === undefined ? undefined : withoutManagedFields(live);
-  let managed = live === undefined ? new Map() : decodeOrEmpty(valueAtFields(live, ['metadata', 'managedFields']));
+  let managed: ManagedFields = live === undefined ? new Map() : decodeOrEmpty(valueAtFields(live, ['metadata', 'managedFields']));
   if (liveObject !== undefined && managed.size === 0) {
     managed = updateOwnership(creationBase(liveObject), liveObject, managed, {
       id: managerIdentifier({ manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update', apiVersion: stringField(liveObject, 'apiVersion') }),
@@ -334,7 +334,7 @@ function stripAll(managed: ManagedFields): ManagedFields {
 }
 
 function managedForUpdate(live: JsonObject | undefined, updated: JsonObject, fromSubresource: boolean): ManagedFields {
-  const liveManaged = live === undefined ? new Map() : decodeOrEmpty(valueAtFields(live, ['metadata', 'managedFields']));
+  const liveManaged: ManagedFields = live === undefined ? new Map() : decodeOrEmpty(valueAtFields(live, ['metadata', 'managedFields']));
   if (fromSubresource) return liveManaged;
   const sent = valueAtFields(updated, ['metadata', 'managedFields']);
   if (Array.isArray(sent) && sent.length === 1 && isJsonObject(sent[0]) && Object.keys(sent[0]).length === 0) return new Map();
