@@ -2,8 +2,9 @@
 // joins a local cluster by being listed here; later: store members, apiserver, scheduler,
 // controller-manager, kubelets, proxy.
 
+import { apiServerComponent } from './apiserver.component.js';
 import type { Component } from './component.js';
 import { storeComponent } from './store.component.js';
 import { supervisorComponent } from './supervisor.component.js';
 
-export const components: readonly Component[] = [supervisorComponent, storeComponent];
+export const components: readonly Component[] = [supervisorComponent, storeComponent, apiServerComponent];
