@@ -8,8 +8,13 @@ import { CloneType, FormatRegistry, Type, type SchemaOptions, type TSchema } fro
 const named = new Map<string, TSchema>();
 
 /** Registers a schema under its Kubernetes OpenAPI name; the OpenAPI writer emits it as a component. */
+/** A deep copy of schema with options overriding its own keys (TypeBox's CloneType lets the schema win). */
+function withOptions<T extends TSchema>(schema: T, options: SchemaOptions): T {
+  return Object.assign(CloneType(schema), options);
+}
+
 export function define<T extends TSchema>(id: string, schema: T): T {
-  const withId = CloneType(schema, { $id: id });
+  const withId = withOptions(schema, { $id: id });
   named.set(id, withId);
   return withId;
 }
@@ -24,7 +29,7 @@ export function namedSchemaIds(): string[] {
 
 /** A field's own description (kubectl explain), kept beside a reference to a shared schema. */
 export function doc<T extends TSchema>(schema: T, description: string, options: SchemaOptions = {}): T {
-  return CloneType(schema, { ...options, description });
+  return withOptions(schema, { ...options, description });
 }
 
 /** Lists keyed by a field: strategic merge patch merges them by that key (x-kubernetes-patch-*). */
