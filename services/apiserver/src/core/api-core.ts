@@ -3,7 +3,7 @@
 // the bootstrap objects; handle() routes one request to its verb or subresource.
 
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
-import type { KubeObject, ResourceInfo } from '@skiff/api';
+import { resources as apiResources, type KubeObject, type ResourceInfo } from '@skiff/api';
 import type { Clock, Random } from '@skiff/core';
 import type { StoreClient } from '@skiff/store-client';
 import type { AdmissionPlugin } from './admission/admission.js';
@@ -81,13 +81,13 @@ class Core implements ApiCore {
     const storage = opts.storage ?? (opts.store === undefined ? undefined : storeClientStorage(opts.store));
     if (storage === undefined) throw new Error('createApiCore needs a store or a storage');
     const logger = opts.logger ?? silentLogger;
-    this.registry = createRegistry(opts.resources ?? defaultResources());
+    this.registry = createRegistry(opts.resources ?? apiResources);
     this.hub = new WatchCacheHub({
       ...(opts.watchWindowSize === undefined ? {} : { windowSize: opts.watchWindowSize }),
       onBadValue: (key, err) => logger.warn({ key, err }, 'watch cache: stored value does not decode; skipped'),
     });
     const tunables = this.tunables(opts);
-    const core = this;
+    const isStopping = () => this.stopped;
     this.ctx = {
       storage,
       hub: this.hub,
@@ -101,7 +101,7 @@ class Core implements ApiCore {
       background: (what, work) => this.background(what, work),
       sleep: (ms) => this.sleep(ms),
       get stopping() {
-        return core.stopped;
+        return isStopping();
       },
     };
     this.cleaner = new NamespaceCleaner(this.ctx);
@@ -255,16 +255,4 @@ function checkScope(info: ResourceInfo, req: ApiRequest): void {
   if (!info.namespaced && ns !== '') fail(notFoundPath());
   const collectionVerb = req.verb === 'list' || req.verb === 'watch';
   if (info.namespaced && ns === '' && !collectionVerb) fail(notFoundPath());
-}
-
-let registryResources: readonly ResourceInfo[] | undefined;
-
-function defaultResources(): readonly ResourceInfo[] {
-  if (registryResources === undefined) throw new Error('no resources given and @skiff/api registry not loaded; pass opts.resources');
-  return registryResources;
-}
-
-/** Sets the default resource list (index.ts wires @skiff/api's registry here). */
-export function setDefaultResources(resources: readonly ResourceInfo[]): void {
-  registryResources = resources;
 }

@@ -54,6 +54,9 @@ export async function createObject(ctx: CoreContext, info: ResourceInfo, input: 
     dryRun: opts.dryRun,
   };
   await runMutating(ctx.admission, attrs, ctx);
+  // Kubernetes stores the admitted object in its versioned form and reads it back defaulted (the
+  // v1 conversion, e.g. spec.serviceAccount from the serviceAccountName admission just set).
+  info.defaults(obj);
   const wantsGeneratedName = (obj.metadata.name ?? '') === '' && (obj.metadata.generateName ?? '') !== '';
   beforeCreate(ctx, info, obj);
   validateOrFail(info, obj);

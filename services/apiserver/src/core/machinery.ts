@@ -1,7 +1,6 @@
-// The REST core's one door to @skiff/apimachinery (selectors, patches, server-side apply, continue
-// tokens, generateName): every use goes through here, so the core depends on a handful of names.
-// INTERIM: parts of the library were not there when this was written; the small pieces below are
-// local until it lands, then they become re-exports.
+// The REST core's one door to @skiff/apimachinery (selectors, patches, server-side apply and field
+// ownership, continue tokens, generateName): every use goes through here, turning the library's
+// typed errors into the Status answers Kubernetes gives, so the core depends on a handful of names.
 
 import * as am from '@skiff/apimachinery';
 import type { KubeObject, ResourceInfo } from '@skiff/api';

@@ -53,13 +53,13 @@ export function parseRevision(rv: string): number {
 /** Waits (bounded by freshnessTimeoutMs) until the watch caches reached `revision`; 504 otherwise. */
 export function waitForCache(ctx: CoreContext, revision: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    let timer: number | undefined;
+    const pending: { timer?: number } = {};
     const cancel = ctx.hub.whenAt(revision, () => {
-      if (timer !== undefined) ctx.clock.clearTimeout(timer);
+      if (pending.timer !== undefined) ctx.clock.clearTimeout(pending.timer);
       resolve();
     });
     if (ctx.hub.isPrimed && ctx.hub.revision >= revision) return;
-    timer = ctx.clock.setTimeout(() => {
+    pending.timer = ctx.clock.setTimeout(() => {
       cancel();
       try {
         fail(tooLargeResourceVersion(revision, ctx.hub.revision));

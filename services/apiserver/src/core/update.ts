@@ -79,6 +79,7 @@ export async function updateWith(
     if (opts.subresource === undefined) info.defaults(obj);
     const attrs = { operation: 'UPDATE' as const, info, subresource: opts.subresource, namespace, name, object: obj, oldObject: current, user: opts.user, dryRun: opts.dryRun };
     await runMutating(ctx.admission, attrs, ctx);
+    if (opts.subresource === undefined) info.defaults(obj);
     prepareForUpdate(info, obj, current, opts.subresource);
     validateOrFail(info, obj, current);
     checkFinalizers(info, obj, current);

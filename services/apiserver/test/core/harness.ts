@@ -6,7 +6,7 @@ import { SeededRandom, SimulationClock } from '@skiff/core';
 import { createApiCore, type ApiCoreOptions } from '../../src/core/api-core.js';
 import { MemoryStorage } from '../../src/core/storage-memory.js';
 import type { ApiCore, ApiRequest, ApiResult, PatchType, WatchEvent } from '../../src/core/types.js';
-import { fixtureResources } from './fixture-registry.js';
+import { resources } from '@skiff/api';
 
 export const T0 = Date.parse('2026-03-01T10:00:00Z');
 export const ADMIN = { username: 'admin', groups: ['system:masters', 'system:authenticated'] };
@@ -36,7 +36,7 @@ const GROUP_VERSION: Record<string, [string, string]> = {
 export async function startHarness(opts: Partial<ApiCoreOptions> & { resources?: readonly ResourceInfo[]; seed?: number } = {}): Promise<Harness> {
   const storage = (opts.storage as MemoryStorage | undefined) ?? new MemoryStorage();
   const clock = new SimulationClock(T0);
-  const core = createApiCore({ storage, clock, random: new SeededRandom(opts.seed ?? 7), resources: opts.resources ?? fixtureResources, ...opts });
+  const core = createApiCore({ storage, clock, random: new SeededRandom(opts.seed ?? 7), resources: opts.resources ?? resources, ...opts });
   await core.ready();
   const call = (r: Partial<ApiRequest> & Pick<ApiRequest, 'verb' | 'resource'>) => {
     const [group, version] = GROUP_VERSION[r.resource] ?? ['', 'v1'];
