@@ -9,6 +9,7 @@ interface ProfileNode {
   readonly children?: readonly number[];
 }
 interface CpuProfile {
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -54,13 +55,30 @@ function top(map: Map<string, number>, totalMs: number, n: number): CostLine[] {
     .map(([name, us]) => ({ name, ms: Math.round(us / 1_000), pct: Math.round((us / 1_000 / totalMs) * 1_000) / 10 }));
 }
 
-export function summarizeProfile(file: string, n = 25): ProfileSummary {
+/** A time window in µs of CLOCK_MONOTONIC (process.hrtime), the clock V8 stamps samples with on Linux. */
+export interface ProfileWindow {
+  readonly fromUs: number;
+  readonly toUs: number;
+}
+
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1_000n);
+}
+
+/** Summarizes the samples taken inside `window` (all of them without one: startup included). */
+export function summarizeProfile(file: string, n = 25, window?: ProfileWindow): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of p.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
   const selfUs = new Map<number, number>();
-  p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  let atUs = p.startTime;
+  p.samples.forEach((id, i) => {
+    const delta = p.timeDeltas[i] ?? 0;
+    atUs += delta;
+    if (window !== undefined && (atUs < window.fromUs || atUs > window.toUs)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
   const idleNames = new Set(['(idle)', '(program)', '(garbage collector)']);
   let totalUs = 0;
   let idleUs = 0;

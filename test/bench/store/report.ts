@@ -82,6 +82,23 @@ function version(cmd: string, args: string[]): string {
   }
 }
 
+/** The commit the store code was at, and whether its sources had uncommitted changes. */
+export function storeRevision(repoRoot: string) {
+  const git = (args: string[]): string => {
+    try {
+      return execFileSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  const paths = ['services/store', 'libs/raft', 'libs/wal', 'libs/mvcc', 'libs/store-client', 'libs/bus'];
+  return {
+    head: git(['rev-parse', '--short', 'HEAD']),
+    lastStoreCommit: git(['log', '-1', '--format=%h %s', '--', ...paths]),
+    uncommittedStoreChanges: git(['status', '--porcelain', '--', ...paths]) !== '',
+  };
+}
+
 export function machineInfo() {
   return {
     nproc: cpus().length,
