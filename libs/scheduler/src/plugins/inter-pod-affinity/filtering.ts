@@ -1,0 +1,106 @@
+// InterPodAffinity, the required part (interpodaffinity/filtering.go). PreFilter counts, per
+// topology pair (key, value):
+// - existingAntiAffinity: existing pods whose required anti-affinity terms match the incoming pod;
+//   a node in such a domain is refused (the symmetric check);
+// - affinity: existing pods that match ALL the incoming pod's required affinity terms;
+// - antiAffinity: existing pods matching each of the incoming pod's required anti-affinity terms.
+// Filter then reads only these counts and the node's labels.
+import type { StateData } from '../../framework/cycle-state.js';
+import { affinityTermMatches, type AffinityTerm } from '../../helpers/affinity-term.js';
+import type { NodeInfo } from '../../node-info.js';
+import type { PodInfo } from '../../pod-info.js';
+import type { Snapshot } from '../../snapshot.js';
+import type { Labels } from '../../types.js';
+
+export function topologyPair(key: string, value: string): string {
+  return `${key}\u0000${value}`;
+}
+
+export class InterPodAffinityState implements StateData {
+  constructor(
+    readonly namespaceLabels: Labels | undefined,
+    readonly existingAntiAffinityCounts = new Map<string, number>(),
+    readonly affinityCounts = new Map<string, number>(),
+    readonly antiAffinityCounts = new Map<string, number>(),
+  ) {}
+
+  clone(): InterPodAffinityState {
+    return new InterPodAffinityState(this.namespaceLabels, new Map(this.existingAntiAffinityCounts), new Map(this.affinityCounts), new Map(this.antiAffinityCounts));
+  }
+}
+
+function bump(counts: Map<string, number>, labels: Labels | undefined, topologyKey: string, delta: number): void {
+  const value = labels?.[topologyKey];
+  if (value === undefined) return;
+  const key = topologyPair(topologyKey, value);
+  const n = (counts.get(key) ?? 0) + delta;
+  if (n === 0) counts.delete(key);
+  else counts.set(key, n);
+}
+
+/** Does `other` (an existing pod) match every one of `terms` (the incoming pod's)? */
+export function podMatchesAllAffinityTerms(terms: readonly AffinityTerm[], other: PodInfo, namespaceLabels: Labels | undefined): boolean {
+  if (terms.length === 0) return false;
+  for (const t of terms) if (!affinityTermMatches(t, other.namespace, other.labels, namespaceLabels)) return false;
+  return true;
+}
+
+/** Adds (delta 1) or removes (delta -1) one existing pod's contribution to the counts. */
+export function updateWithPod(state: InterPodAffinityState, pod: PodInfo, other: PodInfo, nodeInfo: NodeInfo, snapshot: Snapshot, delta: number): void {
+  const labels = nodeInfo.labels;
+  for (const t of other.requiredAntiAffinityTerms) {
+    if (affinityTermMatches(t, pod.namespace, pod.labels, state.namespaceLabels)) bump(state.existingAntiAffinityCounts, labels, t.topologyKey, delta);
+  }
+  if (pod.requiredAffinityTerms.length === 0 && pod.requiredAntiAffinityTerms.length === 0) return;
+  const otherNamespaceLabels = snapshot.namespaceLabels(other.namespace);
+  if (podMatchesAllAffinityTerms(pod.requiredAffinityTerms, other, otherNamespaceLabels)) {
+    for (const t of pod.requiredAffinityTerms) bump(state.affinityCounts, labels, t.topologyKey, delta);
+  }
+  for (const t of pod.requiredAntiAffinityTerms) {
+    if (affinityTermMatches(t, other.namespace, other.labels, otherNamespaceLabels)) bump(state.antiAffinityCounts, labels, t.topologyKey, delta);
+  }
+}
+
+export function computePreFilterState(pod: PodInfo, snapshot: Snapshot): InterPodAffinityState {
+  const state = new InterPodAffinityState(snapshot.namespaceLabels(pod.namespace));
+  const own = pod.requiredAffinityTerms.length > 0 || pod.requiredAntiAffinityTerms.length > 0;
+  for (const nodeInfo of snapshot.nodeInfoList) {
+    const others = own ? nodeInfo.pods : nodeInfo.podsWithRequiredAntiAffinity;
+    for (const other of others) updateWithPod(state, pod, other, nodeInfo, snapshot, 1);
+  }
+  return state;
+}
+
+/**
+ * Every required affinity term's topology key must be on the node, and the node's domain must hold
+ * a matching pod. Exception: when no pod anywhere matches and the pod matches its own terms, it may
+ * go first (so a group with affinity to itself can start).
+ */
+export function satisfyPodAffinity(state: InterPodAffinityState, pod: PodInfo, nodeInfo: NodeInfo): boolean {
+  let podsExist = true;
+  for (const t of pod.requiredAffinityTerms) {
+    const value = nodeInfo.labels?.[t.topologyKey];
+    if (value === undefined) return false;
+    if ((state.affinityCounts.get(topologyPair(t.topologyKey, value)) ?? 0) <= 0) podsExist = false;
+  }
+  if (podsExist) return true;
+  return state.affinityCounts.size === 0 && podMatchesAllAffinityTerms(pod.requiredAffinityTerms, pod, state.namespaceLabels);
+}
+
+export function satisfyPodAntiAffinity(state: InterPodAffinityState, pod: PodInfo, nodeInfo: NodeInfo): boolean {
+  if (state.antiAffinityCounts.size === 0) return true;
+  for (const t of pod.requiredAntiAffinityTerms) {
+    const value = nodeInfo.labels?.[t.topologyKey];
+    if (value !== undefined && (state.antiAffinityCounts.get(topologyPair(t.topologyKey, value)) ?? 0) > 0) return false;
+  }
+  return true;
+}
+
+export function satisfyExistingPodsAntiAffinity(state: InterPodAffinityState, nodeInfo: NodeInfo): boolean {
+  if (state.existingAntiAffinityCounts.size === 0) return true;
+  const labels = nodeInfo.labels;
+  for (const key in labels) {
+    if ((state.existingAntiAffinityCounts.get(topologyPair(key, labels[key]!)) ?? 0) > 0) return false;
+  }
+  return true;
+}
