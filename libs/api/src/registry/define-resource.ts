@@ -1,7 +1,7 @@
 // Builds a ResourceInfo from a kind's parts, adding what every kind shares: null dropping and
 // schema defaults before the kind's own SetDefaults, structural checks before kind validation.
-import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
+import { applySchemaDefaults } from '../defaults/schema-defaults.js';
 import type { FieldError } from '../field-error.js';
 import { defaultColumns } from '../printers/columns.js';
 import { defaultRow } from '../printers/kinds.printer.js';
@@ -51,7 +51,7 @@ export function defineResource<T>(spec: ResourceSpec<T>): ResourceInfo {
     schema: spec.schema,
     defaults(obj) {
       dropNulls(obj);
-      Value.Default(spec.schema, obj);
+      applySchemaDefaults(spec.schema, obj);
       // A body of the wrong shape fails validation anyway; kind defaults only see well-typed objects.
       if (spec.defaults !== undefined && structuralErrors(spec.schema, obj).length === 0) spec.defaults(asT(obj));
     },
