@@ -64,6 +64,8 @@ export async function runDetached(opts: UpOptions, deps: DetachDeps): Promise<nu
         logFile,
         components: state.components,
         foreground: false,
+        componentLines: state.summaryLines ?? [],
+        componentNext: state.summaryNext ?? [],
       })}\n`,
     );
     return 0;

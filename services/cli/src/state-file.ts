@@ -32,6 +32,9 @@ export interface ClusterState {
   readonly components: readonly string[];
   readonly nodes: number;
   readonly version: string;
+  /** What components add to the summary (API URL, kubeconfig), so a detached start can print it. */
+  readonly summaryLines?: readonly string[];
+  readonly summaryNext?: readonly string[];
 }
 
 export class StateFileError extends CliError {
@@ -88,7 +91,28 @@ export function parseClusterState(value: unknown): ClusterState | string {
     if (ticks === null) return 'invalid managedNats.startTicks';
     managedNats = { pid: managed['pid'], startTicks: ticks };
   }
-  return { v: STATE_VERSION, cluster, pid, startTicks, natsUrls, managedNats, startedAt, components, nodes, version };
+  // Optional (absent in files written before components had summaries).
+  const rawLines = value['summaryLines'];
+  const rawNext = value['summaryNext'];
+  const summaryLines = rawLines === undefined || rawLines === null ? undefined : stringArray(rawLines);
+  const summaryNext = rawNext === undefined || rawNext === null ? undefined : stringArray(rawNext);
+  if ((rawLines !== undefined && rawLines !== null && summaryLines === undefined) || (rawNext !== undefined && rawNext !== null && summaryNext === undefined)) {
+    return 'invalid summaryLines or summaryNext';
+  }
+  return {
+    v: STATE_VERSION,
+    cluster,
+    pid,
+    startTicks,
+    natsUrls,
+    managedNats,
+    startedAt,
+    components,
+    nodes,
+    version,
+    ...(summaryLines === undefined ? {} : { summaryLines }),
+    ...(summaryNext === undefined ? {} : { summaryNext }),
+  };
 }
 
 /** JSON text of a state (undefined fields become null so that the file shows every key). */

@@ -61,7 +61,7 @@ export async function runUp(opts: UpOptions, deps: UpDeps): Promise<number> {
     const state = run.state();
     writeClusterState(opts.dataDir, state);
     logger.info({ state }, 'cluster ready');
-    deps.out.write(`\n${renderSummary({ ...summaryFacts(state, opts, deps, logFile), ...run.componentSummaries() })}\n`);
+    deps.out.write(`\n${renderSummary(summaryFacts(state, opts, deps, logFile))}\n`);
     const { reason, exitCode } = await shutdown.requested;
     logger.info({ reason }, 'stopping cluster');
     deps.out.write(`\nStopping cluster ${opts.cluster} (${reason})...\n`);
@@ -99,6 +99,8 @@ function summaryFacts(state: ClusterState, opts: UpOptions, deps: UpDeps, logFil
     logFile,
     components: state.components,
     foreground: deps.out.isTTY === true,
+    componentLines: state.summaryLines ?? [],
+    componentNext: state.summaryNext ?? [],
   };
 }
 
@@ -234,6 +236,7 @@ class ClusterRun {
 
   state(): ClusterState {
     const self = processRef(process.pid);
+    const summaries = this.componentSummaries();
     return {
       v: 1,
       cluster: this.opts.cluster,
@@ -245,6 +248,8 @@ class ClusterRun {
       components: this.started.map((s) => s.component.name),
       nodes: this.opts.nodes,
       version: this.deps.version,
+      summaryLines: summaries.componentLines,
+      summaryNext: summaries.componentNext,
     };
   }
 

@@ -97,7 +97,9 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(up.out).toContain(`Skiff cluster ${cluster} is up`);
     expect(up.out).toContain(`skiff status --cluster ${cluster}`);
     state = readState();
-    expect(state.components).toEqual(['supervisor', 'store']);
+    expect(state.components).toEqual(['supervisor', 'store', 'apiserver']);
+    expect(up.out).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
+    expect(up.out).toMatch(/API\s+https:\/\/127\.0\.0\.1:\d+/);
     expect(gone(state.pid)).toBe(false);
     expect(state.managedNats).not.toBeNull();
     expect(gone(state.managedNats!.pid)).toBe(false);

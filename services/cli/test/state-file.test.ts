@@ -31,6 +31,12 @@ describe('parseClusterState', () => {
     expect(parseClusterState(JSON.parse(renderClusterState(state)))).toEqual(state);
   });
 
+  it('keeps what components add to the summary, and refuses a malformed one', () => {
+    const withSummary = { ...state, summaryLines: ['API         https://127.0.0.1:6443'], summaryNext: ['kubectl get nodes'] };
+    expect(parseClusterState(JSON.parse(renderClusterState(withSummary)))).toEqual(withSummary);
+    expect(parseClusterState({ ...withSummary, summaryNext: [1] })).toBe('invalid summaryLines or summaryNext');
+  });
+
   it('reads null as absent for external NATS and missing start ticks', () => {
     const external = { ...state, managedNats: undefined, startTicks: undefined };
     const text = renderClusterState(external);
