@@ -8,7 +8,7 @@
 import type { KubeObject } from '@skiff/api';
 import type { CoreContext } from './context.js';
 import { createObject, ensureDefaultServiceAccount, SYSTEM_MANAGER } from './create.js';
-import { isApiError, statusOf } from './errors.js';
+import { isApiError } from './errors.js';
 import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { SYSTEM_USER } from './namespace-deletion.js';
 import { firstServiceIp } from './service-ips.js';
@@ -61,7 +61,8 @@ export async function bootstrap(ctx: CoreContext, opts: BootstrapOptions): Promi
     try {
       await createObject(ctx, info, obj, { user: SYSTEM_USER, dryRun: false, manager: SYSTEM_MANAGER });
     } catch (err) {
-      if (!(isApiError(err) && statusOf(err).reason === 'AlreadyExists')) throw err;
+      // Another replica won the race (AlreadyExists, or the `kubernetes` ClusterIP already taken).
+      if (!isApiError(err) || (await ctx.objects.get(info, obj.metadata.namespace, obj.metadata.name as string)) === undefined) throw err;
     }
   }
   // A namespace created by a replica that stopped before its ServiceAccount: finish the job.
