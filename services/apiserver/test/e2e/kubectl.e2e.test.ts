@@ -148,25 +148,35 @@ describe('apply', () => {
 });
 
 describe('change', () => {
-  it('label, annotate and patch (strategic, merge, json)', async () => {
-    await ok(['create', '-f', '-'], podYaml('patchme'));
-    expect(await ok(['label', 'pod', 'patchme', 'tier=front'])).toContain('pod/patchme labeled');
-    expect(await ok(['annotate', 'pod', 'patchme', 'note=hello'])).toContain('pod/patchme annotated');
-    let pod = await json(['get', 'pod', 'patchme']);
-    expect(pod.metadata.labels).toEqual({ app: 'web', tier: 'front' });
-    expect(pod.metadata.annotations.note).toBe('hello');
-    expect(await ok(['label', 'pod', 'patchme', 'tier-'])).toContain('pod/patchme unlabeled');
+  it('label, annotate and patch (strategic, merge, json) a deployment', async () => {
+    await ok(['create', 'deployment', 'patchme', '--image=nginx:1.27']);
+    expect(await ok(['label', 'deployment', 'patchme', 'tier=front'])).toContain('deployment.apps/patchme labeled');
+    expect(await ok(['annotate', 'deployment', 'patchme', 'note=hello'])).toContain('deployment.apps/patchme annotated');
+    let d = await json(['get', 'deployment', 'patchme']);
+    expect(d.metadata.labels).toEqual({ app: 'patchme', tier: 'front' });
+    expect(d.metadata.annotations.note).toBe('hello');
+    expect(await ok(['label', 'deployment', 'patchme', 'tier-'])).toContain('deployment.apps/patchme unlabeled');
 
-    expect(await ok(['patch', 'pod', 'patchme', '-p', '{"spec":{"activeDeadlineSeconds":100}}'])).toContain('pod/patchme patched');
-    expect(await ok(['patch', 'pod', 'patchme', '--type=merge', '-p', '{"metadata":{"labels":{"merged":"yes"}}}'])).toContain('patched');
-    expect(await ok(['patch', 'pod', 'patchme', '--type=json', '-p', '[{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.28"}]'])).toContain('patched');
-    pod = await json(['get', 'pod', 'patchme']);
+    expect(await ok(['patch', 'deployment', 'patchme', '-p', '{"spec":{"minReadySeconds":5}}'])).toContain('deployment.apps/patchme patched');
+    expect(await ok(['patch', 'deployment', 'patchme', '--type=merge', '-p', '{"metadata":{"labels":{"merged":"yes"}}}'])).toContain('patched');
+    expect(await ok(['patch', 'deployment', 'patchme', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"nginx:1.28"}]'])).toContain('patched');
+    d = await json(['get', 'deployment', 'patchme']);
+    expect(d.spec.minReadySeconds).toBe(5);
+    expect(d.metadata.labels).toEqual({ app: 'patchme', merged: 'yes' });
+    expect(d.spec.template.spec.containers[0].image).toBe('nginx:1.28');
+    // Strategic merge patch merges container lists by name: the sidecar joins, main stays.
+    await ok(['patch', 'deployment', 'patchme', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:1.36"}]}}}}']);
+    const names = (await json(['get', 'deployment', 'patchme'])).spec.template.spec.containers.map((x: { name: string }) => x.name);
+    expect(names.sort()).toEqual(['nginx', 'sidecar']);
+  }, T);
+
+  it('label and patch a pod (metadata and the mutable spec fields)', async () => {
+    await ok(['create', '-f', '-'], podYaml('patchpod'));
+    expect(await ok(['label', 'pod', 'patchpod', 'tier=front'])).toContain('pod/patchpod labeled');
+    expect(await ok(['patch', 'pod', 'patchpod', '-p', '{"spec":{"activeDeadlineSeconds":100}}'])).toContain('pod/patchpod patched');
+    const pod = await json(['get', 'pod', 'patchpod']);
+    expect(pod.metadata.labels).toEqual({ app: 'web', tier: 'front' });
     expect(pod.spec.activeDeadlineSeconds).toBe(100);
-    expect(pod.metadata.labels).toEqual({ app: 'web', merged: 'yes' });
-    expect(pod.spec.containers[0].image).toBe('nginx:1.28');
-    // Strategic merge patch merges container lists by name instead of replacing them.
-    await ok(['patch', 'pod', 'patchme', '-p', '{"spec":{"containers":[{"name":"main","image":"nginx:1.29"}]}}']);
-    expect((await json(['get', 'pod', 'patchme'])).spec.containers).toHaveLength(1);
   }, T);
 
   it('replace -f, and 409 for a replace from a stale resourceVersion', async () => {
