@@ -8,7 +8,7 @@ describe('structural checks', () => {
     const errs = deployments.validate(obj).map((e) => `${e.type} ${e.field}: ${e.message}`);
     expect(errs).toEqual([
       'TypeInvalid spec.replicas: Invalid value: "three": must be of type integer',
-      'TypeInvalid spec.selector.matchLabels.app: Invalid value: 1: must be of type string',
+      'TypeInvalid spec.selector.matchLabels[app]: Invalid value: 1: must be of type string',
       'TypeInvalid spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 1.5: must be of type integer',
     ]);
   });
@@ -31,5 +31,18 @@ describe('structural checks', () => {
     pods.defaults(obj);
     expect((obj.spec as Record<string, unknown>).nodeSelect).toEqual({ a: 'b' });
     expect(pods.validate(obj)).toEqual([]);
+  });
+});
+
+describe('fields named like schema keywords', () => {
+  it('still type-checks a LimitRange item field called "default"', async () => {
+    const { info } = await import('./fixtures.js');
+    const limits = info('', 'v1', 'limitranges');
+    const lr = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l', namespace: 'default' }, spec: { limits: [{ type: 'Container', default: { cpu: true } }] } };
+    expect(limits.validate(lr as never).map((e) => e.field)).toEqual(['spec.limits[0].default[cpu]']);
+    const ok = { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'l', namespace: 'default' }, spec: { limits: [{ type: 'Container', max: { cpu: '2' } }] } };
+    limits.defaults(ok as never);
+    expect(ok.spec.limits[0]).toEqual({ type: 'Container', max: { cpu: '2' }, default: { cpu: '2' }, defaultRequest: { cpu: '2' } });
+    expect(limits.validate(ok as never)).toEqual([]);
   });
 });

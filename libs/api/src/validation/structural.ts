@@ -17,8 +17,10 @@ function relaxed(schema: TSchema): TSchema {
     if (Array.isArray(node)) return node.map(copy);
     if (typeof node !== 'object' || node === null) return node;
     const out: Record<string | symbol, unknown> = {};
+    // Only schema nodes (they carry a Kind) lose these keys: a properties map may name a field "default".
+    const isSchema = Kind in node;
     for (const key of Reflect.ownKeys(node)) {
-      if (key === 'required' || key === 'default') continue;
+      if (isSchema && (key === 'required' || key === 'default')) continue;
       out[key] = copy((node as Record<string | symbol, unknown>)[key]);
     }
     return out;
@@ -35,19 +37,26 @@ function checkerFor(schema: TSchema): TypeCheck<TSchema> {
   return check;
 }
 
-/** `/spec/containers/0/image` -> `spec.containers[0].image`, using the value to tell indexes from keys. */
-export function pointerToFieldPath(pointer: string, root: unknown): string {
+/** `/spec/containers/0/image` -> `spec.containers[0].image`; map keys as `[key]` (field.Path.Key). */
+export function pointerToFieldPath(pointer: string, schema: TSchema): string {
   const segments = pointer
     .split('/')
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let out = '';
-  let node: unknown = root;
+  let node: SchemaNode | undefined = schema as SchemaNode;
   for (const seg of segments) {
-    if (Array.isArray(node)) out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${seg}]`;
-    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[seg] : undefined;
+    const kind = node?.[Kind];
+    if (kind === 'Array') {
+      out += `[${seg}]`;
+      node = node?.items as SchemaNode | undefined;
+    } else if (kind === 'Record') {
+      out += `[${seg}]`;
+      node = Object.values((node?.patternProperties ?? {}) as Record<string, SchemaNode>)[0];
+    } else {
+      out += out === '' ? seg : `.${seg}`;
+      node = ((node?.properties ?? {}) as Record<string, SchemaNode>)[seg];
+    }
   }
   return out;
 }
@@ -76,7 +85,7 @@ export function structuralErrors(schema: TSchema, obj: unknown): FieldError[] {
   const seen = new Set<string>();
   for (const e of check.Errors(obj)) {
     if (e.value === undefined) continue;
-    const field = pointerToFieldPath(e.path, obj);
+    const field = pointerToFieldPath(e.path, schema);
     if (seen.has(field)) continue;
     seen.add(field);
     errors.push(typeInvalid(field, e.value, describe(e)));
