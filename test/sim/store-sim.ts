@@ -23,6 +23,7 @@ import { SimHistory } from './sim-history.js';
 import { InvariantError, Invariants } from './sim-invariants.js';
 import { SimLoop } from './sim-loop.js';
 import { SimTrace, type TraceLevel } from './sim-trace.js';
+import { SimWatcher } from './sim-watch.js';
 import { LEASE_TTL_SECONDS, Workload, type WorkloadOptions } from './sim-workload.js';
 
 export interface StoreSimOptions {
@@ -61,6 +62,8 @@ export interface StoreSimStats {
   snapshotsInstalled: number;
   faults: Record<string, number>;
   leases: number;
+  watchEvents: number;
+  watchRelists: number;
   invariantChecks: number;
   /** Simulated time from healing to convergence. */
   convergedInMs: number | null;
@@ -136,6 +139,7 @@ export async function runStoreSimulation(options: StoreSimOptions): Promise<Stor
     failure = describeFailure(err);
     world.trace.note('FAILED', failure);
   } finally {
+    world.watcher.stop();
     world.cluster.haltAll();
     await world.workload.close();
   }
@@ -192,6 +196,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     { network, clock, random: random.fork(), trace, history, members: names, anomaly: (m) => fail(new Error(`client anomaly: ${m}`)) },
     workloadOptions,
   );
+  const watcher = new SimWatcher(workload.harnessClient('w0'), trace);
   const injector = new FaultInjector({
     network,
     cluster,
@@ -199,7 +204,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     random: random.fork(),
     trace,
     profile: FAULT_PROFILES[faultProfile],
-    clients: Array.from({ length: workloadOptions.clients }, (_, i) => `c${i}`),
+    clients: [...Array.from({ length: workloadOptions.clients }, (_, i) => `c${i}`), 'w0'],
     downMax: Math.floor((memberCount - 1) / 2),
     onError: fail,
   });
@@ -210,7 +215,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     check: () => invariants.check(cluster.nodes),
     checkEverySteps: CHECK_EVERY_STEPS,
     stepsMax: o.stepsMax ?? SIM_DEFAULTS.stepsMax,
-    failure: () => failures[0],
+    failure: () => failures[0] ?? (watcher.problem === null ? undefined : new Error(`watch: ${watcher.problem}`)),
   });
   let convergedInMs: number | null = null;
   const stats = (): StoreSimStats => ({
@@ -227,11 +232,13 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     snapshotsInstalled: cluster.snapshotsInstalled,
     faults: { ...injector.counts },
     leases: workload.leases.length,
+    watchEvents: watcher.events,
+    watchRelists: watcher.relists,
     invariantChecks: invariants.checks,
     convergedInMs,
   });
   const converged = (ms: number): void => void (convergedInMs = ms);
-  return { clock, trace, network, names, invariants, cluster, history, workload, workloadOptions, injector, loop, fail, stats, converged };
+  return { clock, trace, network, names, invariants, cluster, history, workload, workloadOptions, watcher, injector, loop, fail, stats, converged };
 }
 
 // ---- the phases ----------------------------------------------------------------------------------
@@ -243,6 +250,7 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
   const healBoundMs = o.healBoundMs ?? SIM_DEFAULTS.healBoundMs;
   await loop.await(Promise.all(w.names.map((n) => cluster.start(n))), clock.now() + 1_000, 'starting the members');
   workload.start();
+  w.watcher.start();
   injector.start();
   await loop.runUntil(() => false, clock.now() + durationMs);
 
@@ -264,6 +272,7 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
   const leases = leaseProblem(cluster.running, workload.leases);
   if (leases !== null) throw new Error(`lease semantics: ${leases}`);
   if (workload.leases.length > 0) await mustExpireLeases(w);
+  await mustCatchUpWatch(w);
   const verdict = checkHistory(w.history.operations(), o.checkerStepsMax ?? SIM_DEFAULTS.checkerStepsMax);
   if (verdict.problem !== null) throw new Error(verdict.problem);
   return verdict.inconclusive;
@@ -289,6 +298,19 @@ async function mustExpireLeases(w: World): Promise<void> {
   if (problem !== null) throw new LivenessError(`leases not expired ${boundMs} ms after the last keep-alive: ${problem}`);
   await w.loop.await(w.workload.finalReads(w.workload.leaseKeys), w.clock.now() + 5_000, 'the reads of expired keys');
   w.invariants.check(w.cluster.nodes);
+}
+
+/** The watcher reaches the store's revision (liveness) and its replayed copy is the keyspace (safety). */
+async function mustCatchUpWatch(w: World): Promise<void> {
+  const leader = w.cluster.leader();
+  if (leader === undefined) throw new LivenessError('no leader at the end');
+  const revision = leader.mvcc.revision;
+  const boundMs = 5_000;
+  const problem = await pollUntilNull(w, () => (w.watcher.revision >= revision ? null : `the watch is at revision ${w.watcher.revision}, the store at ${revision}`), w.clock.now() + boundMs);
+  if (problem !== null) throw new LivenessError(`watch not caught up within ${boundMs} ms: ${problem}`);
+  if (leader.mvcc.revision === revision && w.watcher.keyspace() !== keyspaceOf(leader.mvcc)) {
+    throw new Error(`watch: the replayed events give\n  ${w.watcher.keyspace()}\nbut the store holds\n  ${keyspaceOf(leader.mvcc)}`);
+  }
 }
 
 /** Steps until `problem()` is null (checked every CONVERGENCE_POLL_MS) or `untilMs`; the last problem. */

@@ -80,7 +80,7 @@ function summarize(results: readonly StoreSimResult[], wallMs: number): void {
   const faults: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.stats.faults)) faults[k] = (faults[k] ?? 0) + v;
   console.log(
-    `  totals: ${sum((r) => r.stats.pendingOperations)} pending ops, ${sum((r) => r.stats.crashes)} crashes, ${sum((r) => r.stats.restarts)} restarts, ${sum((r) => r.stats.snapshotsTaken)} snapshots taken, ${sum((r) => r.stats.snapshotsInstalled)} installed, ${sum((r) => r.stats.termsWithLeader)} terms with a leader, ${sum((r) => r.stats.leases)} leases; slowest convergence ${Math.max(...results.map((r) => r.stats.convergedInMs ?? 0))} ms; ops per seed ${Math.min(...results.map((r) => r.stats.operations))}..${Math.max(...results.map((r) => r.stats.operations))}`,
+    `  totals: ${sum((r) => r.stats.pendingOperations)} pending ops, ${sum((r) => r.stats.crashes)} crashes, ${sum((r) => r.stats.restarts)} restarts, ${sum((r) => r.stats.snapshotsTaken)} snapshots taken, ${sum((r) => r.stats.snapshotsInstalled)} installed, ${sum((r) => r.stats.termsWithLeader)} terms with a leader, ${sum((r) => r.stats.leases)} leases, ${sum((r) => r.stats.watchEvents)} watch events (${sum((r) => r.stats.watchRelists)} relists); slowest convergence ${Math.max(...results.map((r) => r.stats.convergedInMs ?? 0))} ms; ops per seed ${Math.min(...results.map((r) => r.stats.operations))}..${Math.max(...results.map((r) => r.stats.operations))}`,
   );
   console.log(`  faults: ${JSON.stringify(faults)}`);
   const inconclusive = results.filter((r) => r.inconclusive !== null).length;
