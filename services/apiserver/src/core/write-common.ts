@@ -1,7 +1,6 @@
 // Steps every write shares: type meta, the request namespace, validation (422), dry runs.
 
 import type { FieldError, KubeObject, ResourceInfo } from '@skiff/api';
-import { validateObjectMeta } from '@skiff/api';
 import { fail } from './errors.js';
 import { apiVersionOf } from './meta.js';
 import { badRequest, invalid } from './status.js';
@@ -38,9 +37,12 @@ export function ensureNamespace(info: ResourceInfo, obj: KubeObject, requestName
   else fail(badRequest('the namespace of the provided object does not match the namespace sent on the request'));
 }
 
-/** The kind's validation plus ObjectMeta's; 422 Invalid listing every field error. */
+/**
+ * The kind's validation (which checks ObjectMeta with the kind's own naming rule: `system:node`
+ * is a valid ClusterRole name, a review has no name); 422 Invalid listing every field error.
+ */
 export function validateOrFail(info: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
-  const errors = dedupe([...validateObjectMeta(obj.metadata, info.namespaced), ...info.validate(obj, old)]);
+  const errors = dedupe(info.validate(obj, old));
   if (errors.length > 0) fail(invalid(info.kind, info.group, obj.metadata.name ?? '', errors));
 }
 
