@@ -4,7 +4,7 @@
 // gone); restart() reopens the log from the disk and starts a new member with the same name.
 
 import { silentLogger } from '@skiff/actors';
-import type { MemoryNetwork } from '@skiff/bus';
+import type { MemoryBus, MemoryNetwork } from '@skiff/bus';
 import type { Random, SimulationClock } from '@skiff/core';
 import { createStoreMember, type StoreMember, type StoreMemberOptions } from '@skiff/store';
 import { MemoryDisk, MemoryWal, type MemoryWalOptions } from '@skiff/wal';
@@ -31,15 +31,16 @@ export interface SimClusterDeps {
 interface Slot {
   readonly name: string;
   readonly disk: MemoryDisk;
-  /** 'starting': the log is being reopened (a crash or a second start must wait). */
-  state: 'down' | 'starting' | 'up';
-  node: (CheckedNode & { readonly wal: MemoryWal }) | null;
+  /** 'starting': the log is being reopened; 'stopping': a graceful stop is under way. */
+  state: 'down' | 'starting' | 'up' | 'stopping';
+  node: (CheckedNode & { readonly wal: MemoryWal; readonly bus: MemoryBus }) | null;
   incarnation: number;
 }
 
 export class SimCluster {
   private readonly slots = new Map<string, Slot>();
   crashes = 0;
+  stops = 0;
   restarts = 0;
   /** Over every incarnation that has ended (see retire). */
   snapshotsTaken = 0;
@@ -72,6 +73,11 @@ export class SimCluster {
     return [...this.slots.values()].filter((s) => s.state === 'down').map((s) => s.name);
   }
 
+  /** Members running and not stopping: what a crash or a stop may hit. */
+  get up(): string[] {
+    return [...this.slots.values()].filter((s) => s.state === 'up').map((s) => s.name);
+  }
+
   get allUp(): boolean {
     return [...this.slots.values()].every((s) => s.state === 'up');
   }
@@ -99,9 +105,9 @@ export class SimCluster {
     const incarnation = ++slot.incarnation;
     const log = RecordedLog.fromState(state);
     // The node exists before the member so the recording WAL can name it in a violation.
-    const node = { name, member: null as unknown as StoreMember, log, verifiedUpTo: state.snapshotMeta?.index ?? 0, wal };
-    const recording = new RecordingWal(wal, log, { beforeAppend: (entries) => d.invariants.beforeAppend(node, entries) });
     const bus = slot.incarnation === 1 ? d.network.connect(name) : d.network.restart(name);
+    const node = { name, member: null as unknown as StoreMember, log, verifiedUpTo: state.snapshotMeta?.index ?? 0, wal, bus };
+    const recording = new RecordingWal(wal, log, { beforeAppend: (entries) => d.invariants.beforeAppend(node, entries) });
     const member = createStoreMember({
       name,
       members: d.names,
@@ -140,6 +146,23 @@ export class SimCluster {
     slot.state = 'down';
     this.crashes++;
     this.deps.trace.note('crash', `${name} incarnation ${slot.incarnation} (applied ${node.member.appliedIndex})`);
+  }
+
+  /** A graceful stop (a leader hands over first); the log and the endpoint are closed after it. */
+  async stop(name: string): Promise<void> {
+    const slot = this.slot(name);
+    const node = slot.node;
+    if (slot.state !== 'up' || node === null) throw new Error(`member ${name} is not running`);
+    slot.state = 'stopping';
+    this.deps.trace.note('stop', `${name} incarnation ${slot.incarnation} stopping`);
+    await node.member.stop();
+    this.retire(node.member);
+    await node.wal.close();
+    await node.bus.close();
+    slot.node = null;
+    slot.state = 'down';
+    this.stops++;
+    this.deps.trace.note('stop', `${name} incarnation ${slot.incarnation} stopped (applied ${node.member.appliedIndex})`);
   }
 
   async restart(name: string): Promise<StoreMember> {

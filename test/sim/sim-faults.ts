@@ -9,7 +9,7 @@ import type { Random, SimulationClock, TimerId } from '@skiff/core';
 import type { SimCluster } from './sim-cluster.js';
 import type { SimTrace } from './sim-trace.js';
 
-export type FaultKind = 'partition' | 'isolateLeader' | 'heal' | 'drop' | 'delay' | 'duplicate' | 'calm' | 'crash' | 'restart' | 'transfer';
+export type FaultKind = 'partition' | 'isolateLeader' | 'heal' | 'drop' | 'delay' | 'duplicate' | 'calm' | 'crash' | 'stop' | 'restart' | 'transfer';
 
 export interface FaultProfile {
   readonly name: string;
@@ -26,8 +26,8 @@ const NETWORK_WEIGHTS = { partition: 3, isolateLeader: 2, heal: 4, drop: 2, dela
 export const FAULT_PROFILES = {
   none: { name: 'none', intervalMs: { min: 1_000, max: 1_000 }, weights: {}, dropMax: 0, duplicateMax: 0, delayMaxMs: 0 },
   network: { name: 'network', intervalMs: { min: 100, max: 600 }, weights: NETWORK_WEIGHTS, dropMax: 0.2, duplicateMax: 0.1, delayMaxMs: 150 },
-  crash: { name: 'crash', intervalMs: { min: 150, max: 700 }, weights: { crash: 3, restart: 3, heal: 1, transfer: 1 }, dropMax: 0, duplicateMax: 0, delayMaxMs: 0 },
-  chaos: { name: 'chaos', intervalMs: { min: 100, max: 500 }, weights: { ...NETWORK_WEIGHTS, crash: 2, restart: 3 }, dropMax: 0.2, duplicateMax: 0.1, delayMaxMs: 150 },
+  crash: { name: 'crash', intervalMs: { min: 150, max: 700 }, weights: { crash: 3, stop: 1, restart: 4, heal: 1, transfer: 1 }, dropMax: 0, duplicateMax: 0, delayMaxMs: 0 },
+  chaos: { name: 'chaos', intervalMs: { min: 100, max: 500 }, weights: { ...NETWORK_WEIGHTS, crash: 2, stop: 1, restart: 3 }, dropMax: 0.2, duplicateMax: 0.1, delayMaxMs: 150 },
 } as const satisfies Record<string, FaultProfile>;
 
 export type FaultProfileName = keyof typeof FAULT_PROFILES;
@@ -134,6 +134,8 @@ export class FaultInjector {
         return '';
       case 'crash':
         return this.crash();
+      case 'stop':
+        return this.stopMember();
       case 'restart':
         return this.restart();
       case 'transfer':
@@ -155,14 +157,24 @@ export class FaultInjector {
     return `${a.join(',')} | ${b.join(',')}`;
   }
 
-  private crash(): string | null {
+  /** A member that may go down now (the leader more often than the others), or null. */
+  private victim(): string | null {
     const { cluster, random } = this.d;
-    const running = cluster.nodes.map((n) => n.name);
-    const downNow = cluster.names.length - running.length;
-    if (running.length === 0 || downNow >= this.d.downMax) return null;
+    const up = cluster.up;
+    if (up.length === 0 || cluster.names.length - up.length >= this.d.downMax) return null;
     const leader = cluster.leader();
-    const victim = leader !== undefined && random.chance(0.4) ? leader.name : random.pick(running);
-    cluster.crash(victim, random);
+    return leader !== undefined && up.includes(leader.name) && random.chance(0.4) ? leader.name : random.pick(up);
+  }
+
+  private crash(): string | null {
+    const victim = this.victim();
+    if (victim !== null) this.d.cluster.crash(victim, this.d.random);
+    return victim;
+  }
+
+  private stopMember(): string | null {
+    const victim = this.victim();
+    if (victim !== null) this.d.cluster.stop(victim).catch((err: unknown) => this.d.onError(err));
     return victim;
   }
 

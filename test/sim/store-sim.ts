@@ -57,6 +57,7 @@ export interface StoreSimStats {
   committedEntries: number;
   termsWithLeader: number;
   crashes: number;
+  stops: number;
   restarts: number;
   snapshotsTaken: number;
   snapshotsInstalled: number;
@@ -227,6 +228,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     committedEntries: invariants.committedEntries,
     termsWithLeader: invariants.termsWithLeader,
     crashes: cluster.crashes,
+    stops: cluster.stops,
     restarts: cluster.restarts,
     snapshotsTaken: cluster.snapshotsTaken,
     snapshotsInstalled: cluster.snapshotsInstalled,
@@ -257,10 +259,11 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
   injector.stop();
   workload.stop();
   injector.heal();
-  for (const name of cluster.down) cluster.restart(name).catch(w.fail);
   const healedAt = clock.now();
   trace.say(`healed at ${healedAt}; convergence bound ${healBoundMs} ms`);
-  await mustConverge(w, healedAt + healBoundMs, `within ${healBoundMs} ms after healing`);
+  // Members still stopping go down later: each poll restarts whoever is down.
+  const restartDown = (): void => cluster.down.forEach((name) => void cluster.restart(name).catch(w.fail));
+  await mustConverge(w, healedAt + healBoundMs, `within ${healBoundMs} ms after healing`, restartDown);
   w.converged(clock.now() - healedAt);
   await verifySerializableReads(w);
 
@@ -279,8 +282,8 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
 }
 
 /** LIVENESS: one leader, every member up, committed = applied everywhere, same keys and leases. */
-async function mustConverge(w: World, untilMs: number, bound: string): Promise<void> {
-  const problem = await pollUntilNull(w, () => convergenceProblem(w.cluster), untilMs);
+async function mustConverge(w: World, untilMs: number, bound: string, beforePoll: () => void = () => {}): Promise<void> {
+  const problem = await pollUntilNull(w, () => (beforePoll(), convergenceProblem(w.cluster)), untilMs);
   if (problem !== null) throw new LivenessError(`no convergence ${bound}: ${problem}`);
   w.trace.note('converged', `${w.cluster.leader()?.name} leads; revision ${w.cluster.leader()?.mvcc.revision}`);
 }
