@@ -68,9 +68,9 @@ export function getOp(driver: StoreDriver, random: Random, keys: number): Op {
 /**
  * Each worker owns one key and updates it by compare-and-swap on its modRevision (the shape of
  * kube-apiserver's GuaranteedUpdate); a failed compare re-reads the revision from the reply.
+ * `known` (worker -> the key's modRevision) is kept by the caller across rounds.
  */
-export function casOp(driver: StoreDriver, value: Uint8Array, into: LoopSample, prefix: string): Op {
-  const known = new Map<number, number>();
+export function casOp(driver: StoreDriver, value: Uint8Array, into: LoopSample, prefix: string, known: Map<number, number>): Op {
   return async (w) => {
     const key = keyOf(prefix, w);
     const r = await driver.casPut(w, key, known.get(w) ?? 0, value);
