@@ -76,8 +76,8 @@ async function disruptionBudgetFor(ctx: CoreContext, pod: KubeObject): Promise<K
     .map((kv) => decodeObject(kv.value, kv.modRevision))
     .filter((pdb) => {
       const sel = getPath(pdb, ['spec', 'selector']) as LabelSelectorSpec | undefined;
-      // A PDB with an empty selector selects every pod of the namespace (policy/v1).
-      return labelSelectorMatcher(sel ?? {})(labels);
+      // policy/v1: an empty selector selects every pod of the namespace, a missing one none.
+      return labelSelectorMatcher(sel)(labels);
     });
   if (matching.length > 1) fail(internalError('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.'));
   return matching[0];
