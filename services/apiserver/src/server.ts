@@ -91,7 +91,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const logger = opts.logger ?? createLogger({ component: 'apiserver', instance: opts.nats?.instance ?? 'local' });
   const bind = opts.bind ?? DEFAULT_BIND;
   const tls = opts.insecureHttp !== true;
-  const pki = ensurePki({ dataDir: opts.dataDir, extraSans: [bind, ...(opts.extraSans ?? [])], nowMs: clock.now() });
+  const pki = await ensurePki({ dataDir: opts.dataDir, extraSans: [bind, ...(opts.extraSans ?? [])], nowMs: clock.now() });
   if (pki.issued.length > 0) logger.info({ dir: pki.dir, issued: pki.issued }, 'issued key material');
 
   const metrics = createApiMetrics({ processMetrics: opts.processMetrics === true });
@@ -127,8 +127,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const server: Server = tls
     ? createHttpsServer({ cert: pki.serving.certPem, key: pki.serving.keyPem, minVersion: 'TLSv1.2' }, front.listener)
     : createHttpServer(front.listener);
-  // Watches last as long as their clients want; Node's default request timeout would cut them.
-  server.requestTimeout = 0;
+  // Node's requestTimeout bounds receiving a request (slow bodies), not the response: watches,
+  // whose requests end at once, stream for as long as their clients want.
   server.on('clientError', (err, socket) => {
     logger.debug({ err }, 'client error');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

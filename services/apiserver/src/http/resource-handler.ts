@@ -64,7 +64,9 @@ export async function handleResource(
   if (BODY_VERBS.has(r.verb)) {
     const bytes = await readBody(req, deps.bodyLimitBytes);
     body = decodeBody(bytes, contentType, deps.decodeProtobuf);
-    if (r.verb === 'create' || r.verb === 'update') requireObject(body, `${r.verb} ${r.resource.resource}`);
+    // Objects are JSON objects; connect subresources (exec, attach, portforward) come without a body.
+    const needsObject = r.verb === 'update' || (r.verb === 'create' && (r.subresource === undefined || body !== undefined));
+    if (needsObject) requireObject(body, `${r.verb} ${r.resource.resource}${r.subresource === undefined ? '' : `/${r.subresource}`}`);
     if ((r.verb === 'delete' || r.verb === 'deletecollection') && body !== undefined) requireObject(body, 'DeleteOptions');
   } else {
     req.resume();

@@ -1,15 +1,32 @@
 // X.509 for the API server: a self-signed cluster CA and a serving certificate it signs, built
-// with node-forge (RSA 2048, SHA-256; forge signs RSA only, and generates the keys through Node's
-// native crypto). No files here: pki.ts decides what to keep and when to renew.
+// with node-forge (RSA 2048, SHA-256; forge signs RSA only); the keys come from Node's crypto. No files here: pki.ts decides what to keep and when to renew.
 //
 // Shapes follow kubeadm's defaults: the CA is `CN=skiff-ca` with keyCertSign, valid 10 years;
 // the serving certificate is `CN=kube-apiserver` with serverAuth, valid 1 year, and the SANs
 // kubeadm gives kube-apiserver (the `kubernetes.default.svc...` names) plus loopback and every
 // configured address.
 
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/**
+ * An RSA 2048 key pair from Node's crypto on its thread pool: generating one takes long enough
+ * (up to seconds on a loaded machine) that doing it on the event loop would stall everything
+ * else in the process (NATS pings, Raft heartbeats of in-process store members).
+ */
+async function rsaKeyPair(): Promise<{ publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey }> {
+  const { publicKey, privateKey } = await generateKeyPairAsync('rsa', {
+    modulusLength: 2048,
+    publicExponent: 0x10001,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  return { publicKey: forge.pki.publicKeyFromPem(publicKey), privateKey: forge.pki.privateKeyFromPem(privateKey) };
+}
 
 export const CA_VALIDITY_DAYS = 3_650;
 export const SERVING_VALIDITY_DAYS = 365;
@@ -44,8 +61,8 @@ export function servingSans(extra: readonly string[]): string[] {
   return [...out];
 }
 
-export function createCa(nowMs: number, commonName = 'skiff-ca'): KeyPairPem {
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+export async function createCa(nowMs: number, commonName = 'skiff-ca'): Promise<KeyPairPem> {
+  const keys = await rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();
@@ -62,10 +79,10 @@ export function createCa(nowMs: number, commonName = 'skiff-ca'): KeyPairPem {
   return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
 }
 
-export function createServingCert(ca: KeyPairPem, sans: readonly string[], nowMs: number, commonName = 'kube-apiserver'): KeyPairPem {
+export async function createServingCert(ca: KeyPairPem, sans: readonly string[], nowMs: number, commonName = 'kube-apiserver'): Promise<KeyPairPem> {
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = forge.pki.privateKeyFromPem(ca.keyPem);
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+  const keys = await rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();

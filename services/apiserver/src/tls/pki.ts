@@ -42,7 +42,7 @@ export class PkiError extends Error {
   override readonly name = 'PkiError';
 }
 
-export function ensurePki(opts: EnsurePkiOptions): Pki {
+export async function ensurePki(opts: EnsurePkiOptions): Promise<Pki> {
   const dir = join(opts.dataDir, PKI_DIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const issued: string[] = [];
@@ -55,7 +55,7 @@ export function ensurePki(opts: EnsurePkiOptions): Pki {
     throw new PkiError(`the cluster CA in ${dir} cannot be used (${caWhy}); move it away to create a new one`);
   }
   if (ca === undefined) {
-    ca = createCa(opts.nowMs);
+    ca = await createCa(opts.nowMs);
     writePair(path(FILES.caCert), path(FILES.caKey), ca);
     issued.push('CA (none yet)');
   }
@@ -64,7 +64,7 @@ export function ensurePki(opts: EnsurePkiOptions): Pki {
   let serving = readPair(path(FILES.servingCert), path(FILES.servingKey));
   const servingWhy = serving === undefined ? 'none yet' : servingCertProblem(serving, ca.certPem, sans, opts.nowMs);
   if (serving === undefined || servingWhy !== undefined) {
-    serving = createServingCert(ca, sans, opts.nowMs);
+    serving = await createServingCert(ca, sans, opts.nowMs);
     writePair(path(FILES.servingCert), path(FILES.servingKey), serving);
     issued.push(`serving certificate (${servingWhy ?? 'none yet'})`);
   }

@@ -254,6 +254,10 @@ describe('resources', () => {
     await call(server, '/api/v1/namespaces/kube-system/status');
     expect(core.requests.at(-1)).toMatchObject({ verb: 'get', resource: 'namespaces', name: 'kube-system', subresource: 'status' });
     expect(core.requests.at(-1)!.namespace).toBeUndefined();
+    // Connect subresources (exec's SPDY fallback) come without a body: the core decides.
+    await call(server, '/api/v1/namespaces/default/pods/web-1/exec?command=ls', { method: 'POST' });
+    expect(core.requests.at(-1)).toMatchObject({ verb: 'create', subresource: 'exec', name: 'web-1' });
+    expect(core.requests.at(-1)!.body).toBeUndefined();
     const del = await call(server, '/api/v1/namespaces/default/pods/proto-1', { method: 'DELETE', headers: { 'Content-Type': 'application/json' }, body: '{"propagationPolicy":"Foreground"}' });
     expect(del.status).toBe(200);
     expect(core.requests.at(-1)).toMatchObject({ verb: 'delete', body: { propagationPolicy: 'Foreground' } });

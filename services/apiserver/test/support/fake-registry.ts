@@ -33,6 +33,7 @@ export const pods: ResourceMeta = {
     { name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
     { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
   ],
   tableColumns: [
     nameColumn,

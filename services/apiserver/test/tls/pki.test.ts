@@ -21,10 +21,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('ensurePki', () => {
-  it('creates a CA, a serving certificate for loopback and the configured addresses, and an admin token', () => {
+describe('ensurePki', async () => {
+  it('creates a CA, a serving certificate for loopback and the configured addresses, and an admin token', async () => {
     const dir = tempDir();
-    const pki = ensurePki({ dataDir: dir, extraSans: ['10.1.2.3', 'api.example.test'], nowMs: NOW });
+    const pki = await ensurePki({ dataDir: dir, extraSans: ['10.1.2.3', 'api.example.test'], nowMs: NOW });
     expect(pki.issued).toHaveLength(3);
     const ca = new X509Certificate(pki.ca.certPem);
     const serving = new X509Certificate(pki.serving.certPem);
@@ -39,33 +39,33 @@ describe('ensurePki', () => {
     expect(readFileSync(join(dir, 'pki', 'ca.crt'), 'utf8')).toBe(pki.ca.certPem);
   });
 
-  it('reuses everything on restart', () => {
+  it('reuses everything on restart', async () => {
     const dir = tempDir();
-    const first = ensurePki({ dataDir: dir, nowMs: NOW });
-    const second = ensurePki({ dataDir: dir, nowMs: NOW + 86_400_000 });
+    const first = await ensurePki({ dataDir: dir, nowMs: NOW });
+    const second = await ensurePki({ dataDir: dir, nowMs: NOW + 86_400_000 });
     expect(second.issued).toEqual([]);
     expect(second.ca.certPem).toBe(first.ca.certPem);
     expect(second.serving.certPem).toBe(first.serving.certPem);
     expect(second.adminToken).toBe(first.adminToken);
   });
 
-  it('reissues the serving certificate (same CA) for a new address or near its end', () => {
+  it('reissues the serving certificate (same CA) for a new address or near its end', async () => {
     const dir = tempDir();
-    const first = ensurePki({ dataDir: dir, nowMs: NOW });
-    const moved = ensurePki({ dataDir: dir, extraSans: ['192.168.7.7'], nowMs: NOW });
+    const first = await ensurePki({ dataDir: dir, nowMs: NOW });
+    const moved = await ensurePki({ dataDir: dir, extraSans: ['192.168.7.7'], nowMs: NOW });
     expect(moved.issued).toEqual([expect.stringContaining('does not name 192.168.7.7')]);
     expect(moved.ca.certPem).toBe(first.ca.certPem);
     expect(new X509Certificate(moved.serving.certPem).checkIP('192.168.7.7')).toBe('192.168.7.7');
-    const later = ensurePki({ dataDir: dir, extraSans: ['192.168.7.7'], nowMs: NOW + 340 * 86_400_000 });
+    const later = await ensurePki({ dataDir: dir, extraSans: ['192.168.7.7'], nowMs: NOW + 340 * 86_400_000 });
     expect(later.issued).toEqual([expect.stringContaining('expires')]);
   });
 
-  it('refuses a CA whose key does not match its certificate instead of replacing it', () => {
+  it('refuses a CA whose key does not match its certificate instead of replacing it', async () => {
     const dir = tempDir();
-    ensurePki({ dataDir: dir, nowMs: NOW });
-    const other = ensurePki({ dataDir: tempDir(), nowMs: NOW });
+    await ensurePki({ dataDir: dir, nowMs: NOW });
+    const other = await ensurePki({ dataDir: tempDir(), nowMs: NOW });
     writeFileSync(join(dir, 'pki', 'ca.key'), other.ca.keyPem);
-    expect(() => ensurePki({ dataDir: dir, nowMs: NOW })).toThrow(PkiError);
-    expect(() => ensurePki({ dataDir: dir, nowMs: NOW })).toThrow(/does not match/);
+    await expect(ensurePki({ dataDir: dir, nowMs: NOW })).rejects.toThrow(PkiError);
+    await expect(ensurePki({ dataDir: dir, nowMs: NOW })).rejects.toThrow(/does not match/);
   });
 });
