@@ -10,7 +10,7 @@
 import type { MemoryNetwork } from '@skiff/bus';
 import type { Clock, Random } from '@skiff/core';
 import type { KvCompare, KvInput, KvOutput, KvTxnOp } from '@skiff/testing';
-import { compare, createStoreClient, op, StoreClientClosedError, StoreError, StoreUnavailableError, type StoreClient } from '@skiff/store-client';
+import { compare, CompactedError, createStoreClient, op, StoreClientClosedError, StoreError, StoreUnavailableError, type StoreClient } from '@skiff/store-client';
 import { deleteOutput, getOutput, putOutput, txnOutput, type SimHistory } from './sim-history.js';
 import { SIM_CLUSTER } from './sim-cluster.js';
 import type { SimTrace } from './sim-trace.js';
@@ -152,6 +152,7 @@ export class Workload {
   private step(c: SimClient): Promise<unknown> {
     const roll = c.random.next();
     if (roll < 0.12) return this.leaseStep(c);
+    if (roll < 0.13) return this.compact(c);
     const key = this.pickKey(c, roll < 0.3);
     if (roll < 0.42) return this.get(c, key);
     if (key.startsWith('/l/')) return this.get(c, key);
@@ -198,6 +199,17 @@ export class Workload {
       failure: [op.get(key)],
     };
     return this.kvCall(c, input, () => c.store.txn(request), txnOutput);
+  }
+
+  /** Compaction below a revision this client saw: watches behind it relist, current reads are unaffected. */
+  private async compact(c: SimClient): Promise<void> {
+    const seen = Math.max(0, ...[...c.seen.values()].map((s) => s.modRevision));
+    if (seen < 2) return;
+    const revision = c.random.int(2, seen);
+    const r = await this.outcome(() => c.store.compact(revision));
+    this.deps.trace.note('compact', `${c.id} compact ${revision}: ${r.ok ? 'ok' : `${r.kind} (${errorText(r.error)})`}`);
+    // Compacting at or below the compaction point is refused; anything else would be a bug.
+    if (!r.ok && r.kind === 'refused' && !(r.error instanceof CompactedError)) this.deps.anomaly(`${c.id}: compact ${revision} was refused: ${errorText(r.error)}`);
   }
 
   // ---- leases -----------------------------------------------------------------------------------
