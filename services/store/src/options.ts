@@ -65,9 +65,12 @@ export function resolveOptions(o: StoreMemberOptions = {}): ResolvedOptions {
     sweepIntervalMs: o.sweepIntervalMs ?? 100,
     transferTimeoutMs: o.transferTimeoutMs ?? 2_000,
     historyPageMax: o.historyPageMax ?? 1_000,
-    electionTimeoutMinMs: o.electionTimeoutMinMs ?? 500,
-    electionTimeoutMaxMs: o.electionTimeoutMaxMs ?? 1_000,
-    heartbeatIntervalMs: o.heartbeatIntervalMs ?? 100,
+    // A follower refuses votes until its own election timer fires (CheckQuorum), so failover
+    // takes up to the largest timeout: 300-600 ms keeps it under 1 s (bench:store) while leaving
+    // room for a loaded machine's scheduling delays; a loopback round trip is well under 1 ms.
+    electionTimeoutMinMs: o.electionTimeoutMinMs ?? 300,
+    electionTimeoutMaxMs: o.electionTimeoutMaxMs ?? 600,
+    heartbeatIntervalMs: o.heartbeatIntervalMs ?? 60,
     mvcc: { ...o.mvcc, maxValueBytes },
   };
   for (const [key, value] of Object.entries(resolved)) {
