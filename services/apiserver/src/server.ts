@@ -67,6 +67,8 @@ export interface ApiServerOptions {
   readonly bodyLimitBytes?: number;
   /** Process metrics (CPU, memory, event loop) in /metrics; off in tests running many servers. */
   readonly processMetrics?: boolean;
+  /** The registry to serve on /metrics (made here when absent), e.g. shared with instrumentStorage. */
+  readonly metrics?: ApiMetrics;
 }
 
 export interface ApiServer {
@@ -94,7 +96,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const pki = await ensurePki({ dataDir: opts.dataDir, extraSans: [bind, ...(opts.extraSans ?? [])], nowMs: clock.now() });
   if (pki.issued.length > 0) logger.info({ dir: pki.dir, issued: pki.issued }, 'issued key material');
 
-  const metrics = createApiMetrics({ processMetrics: opts.processMetrics === true });
+  const metrics = opts.metrics ?? createApiMetrics({ processMetrics: opts.processMetrics === true });
   let coreReady = false;
   let stopping = false;
   let address = `${bind}:0`;

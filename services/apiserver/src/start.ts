@@ -11,7 +11,9 @@ import { NatsBus } from '@skiff/bus';
 import type { Clock, Random } from '@skiff/core';
 import { createStoreClient } from '@skiff/store-client';
 import { apiRegistry, decodeProtobufBody } from './defaults.js';
-import { createApiCore, type ApiCore } from './core/index.js';
+import { createApiCore, storeClientStorage, type ApiCore } from './core/index.js';
+import { createApiMetrics } from './http/metrics.js';
+import { instrumentStorage } from './metrics/storage-metrics.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { startApiServer, type ApiServer } from './server.js';
 
@@ -57,6 +59,8 @@ export async function startClusterApiServer(opts: ClusterApiServerOptions): Prom
     random,
     ...(opts.storeMembers === undefined ? {} : { members: opts.storeMembers }),
   });
+  const metrics = createApiMetrics({ processMetrics: opts.processMetrics === true });
+  const storage = instrumentStorage(storeClientStorage(store), metrics.observeStorage);
   let core: ApiCore | undefined;
   const closeStore = async (): Promise<void> => {
     await core?.stop();
@@ -70,7 +74,8 @@ export async function startClusterApiServer(opts: ClusterApiServerOptions): Prom
       // Made once the server listens: the `kubernetes` Service gets the real port, and the service
       // host inspects the core's watch-cache actor.
       core: ({ port, inspect }) =>
-        (core = createApiCore({ store, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(inspect === undefined ? {} : { inspect }) })),
+        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(inspect === undefined ? {} : { inspect }) })),
+      metrics,
       registry: apiRegistry,
       decodeProtobuf: decodeProtobufBody,
       dataDir: opts.dataDir,
@@ -81,7 +86,6 @@ export async function startClusterApiServer(opts: ClusterApiServerOptions): Prom
       ...(opts.port === undefined ? {} : { port: opts.port }),
       ...(opts.insecureHttp === undefined ? {} : { insecureHttp: opts.insecureHttp }),
       ...(opts.extraSans === undefined ? {} : { extraSans: opts.extraSans }),
-      ...(opts.processMetrics === undefined ? {} : { processMetrics: opts.processMetrics }),
     });
   } catch (err) {
     await closeStore();

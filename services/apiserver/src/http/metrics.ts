@@ -1,6 +1,7 @@
 // Prometheus metrics of the API server, named as kube-apiserver names them
 // (k8s.io/apiserver/pkg/endpoints/metrics): requests by verb, resource and code, their latency,
-// registered watchers and watch events sent. One registry per server, so that several servers in
+// registered watchers and watch events sent, and the latency of the core's calls to the store
+// (k8s.io/apiserver/pkg/storage/etcd3/metrics). One registry per server, so that several servers in
 // one process (tests, `skiff up`) do not share counters.
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -11,6 +12,8 @@ export interface ApiMetrics {
   observeRequest(labels: RequestLabels, code: number, durationSeconds: number): void;
   watchStarted(labels: Pick<RequestLabels, 'group' | 'version' | 'resource'>): () => void;
   watchEvent(labels: Pick<RequestLabels, 'group' | 'version' | 'resource'>, eventType: string): void;
+  /** One call of the core to the store (storage-metrics.ts). */
+  observeStorage(operation: string, type: string, durationSeconds: number, ok: boolean): void;
   /** Text exposition format and its content type. */
   render(): Promise<{ readonly contentType: string; readonly text: string }>;
 }
@@ -56,6 +59,19 @@ export function createApiMetrics(opts: { readonly processMetrics?: boolean } = {
     labelNames: ['group', 'version', 'kind', 'type'] as const,
     registers: [registry],
   });
+  const storageLatency = new Histogram({
+    name: 'etcd_request_duration_seconds',
+    help: 'Store request latency in seconds for each operation and object type.',
+    labelNames: ['operation', 'type'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const storageErrors = new Counter({
+    name: 'etcd_request_errors_total',
+    help: 'Store requests that failed, for each operation and object type.',
+    labelNames: ['operation', 'type'] as const,
+    registers: [registry],
+  });
   const current = new Gauge({
     name: 'apiserver_current_watchers',
     help: 'Number of watches open on this server, over HTTP and NATS.',
@@ -82,6 +98,10 @@ export function createApiMetrics(opts: { readonly processMetrics?: boolean } = {
     },
     watchEvent(labels, eventType) {
       watchEvents.inc({ group: labels.group, version: labels.version, kind: labels.resource, type: eventType });
+    },
+    observeStorage(operation, type, durationSeconds, ok) {
+      storageLatency.observe({ operation, type }, durationSeconds);
+      if (!ok) storageErrors.inc({ operation, type });
     },
     async render() {
       return { contentType: registry.contentType, text: await registry.metrics() };

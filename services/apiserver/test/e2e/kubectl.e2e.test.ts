@@ -64,6 +64,14 @@ describe('discovery', () => {
     expect(out).toMatch(/^configmaps\s+cm\s+v1\s+true\s+ConfigMap$/m);
   }, T);
 
+  it('serves metrics: requests by verb, resource and code, and store latency', async () => {
+    await ok(['create', 'configmap', 'metered', '--from-literal=a=b']);
+    const text = await ok(['get', '--raw', '/metrics']);
+    expect(text).toMatch(/apiserver_request_total\{verb="POST",group="",version="v1",resource="configmaps",subresource="",scope="namespace",code="201"\} [1-9]/);
+    expect(text).toMatch(/etcd_request_duration_seconds_count\{operation="create",type="configmaps"\} [1-9]/);
+    expect(await ok(['get', '--raw', '/readyz?verbose'])).toContain('readyz check passed');
+  }, T);
+
   it('explain reads the OpenAPI v3 documents', async () => {
     const out = await ok(['explain', 'pods.spec.containers']);
     expect(out).toContain('KIND:');
