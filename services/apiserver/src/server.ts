@@ -11,6 +11,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { createLogger, RealClock, startServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
 import type { InspectionEvent } from 'xstate';
 import type { Bus } from '@skiff/bus';
@@ -93,7 +94,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const logger = opts.logger ?? createLogger({ component: 'apiserver', instance: opts.nats?.instance ?? 'local' });
   const bind = opts.bind ?? DEFAULT_BIND;
   const tls = opts.insecureHttp !== true;
-  const pki = await ensurePki({ dataDir: opts.dataDir, extraSans: [bind, ...(opts.extraSans ?? [])], nowMs: clock.now() });
+  const pki = await ensurePki({ dataDir: opts.dataDir, extraSans: [...bindAddresses(bind), ...(opts.extraSans ?? [])], nowMs: clock.now() });
   if (pki.issued.length > 0) logger.info({ dir: pki.dir, issued: pki.issued }, 'issued key material');
 
   const metrics = opts.metrics ?? createApiMetrics({ processMetrics: opts.processMetrics === true });
@@ -204,6 +205,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     openWatches: () => front.openWatches + (natsApi?.openWatches ?? 0),
     stop: () => (stopped ??= stop()),
   };
+}
+
+/** The addresses clients may use: the bind address, or every interface's for a wildcard bind. */
+function bindAddresses(bind: string): string[] {
+  if (bind !== '0.0.0.0' && bind !== '::') return [bind];
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  return all.filter((i) => bind === '::' || i.family === 'IPv4').map((i) => i.address.replace(/%.*$/, ''));
 }
 
 function listen(server: Server, port: number, bind: string): Promise<void> {
