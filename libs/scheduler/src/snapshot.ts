@@ -9,6 +9,7 @@ export class Snapshot {
   readonly nodeInfoList: readonly NodeInfo[];
   private readonly byName = new Map<string, NodeInfo>();
   private readonly imageNodes = new Map<string, number>();
+  private podLists: { readonly withAffinity: readonly NodeInfo[]; readonly withRequiredAntiAffinity: readonly NodeInfo[] } | undefined;
 
   constructor(
     nodeInfos: readonly NodeInfo[],
@@ -35,6 +36,29 @@ export class Snapshot {
   /** How many nodes hold this (normalized) image: ImageStateSummary.NumNodes. */
   imageNumNodes(image: string): number {
     return this.imageNodes.get(image) ?? 0;
+  }
+
+  /** Nodes running a pod with any (anti-)affinity term (HavePodsWithAffinityList). */
+  nodesWithAffinityPods(): readonly NodeInfo[] {
+    return this.lists().withAffinity;
+  }
+
+  /** Nodes running a pod with a required anti-affinity term (HavePodsWithRequiredAntiAffinityList). */
+  nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] {
+    return this.lists().withRequiredAntiAffinity;
+  }
+
+  /** The owner of the node infos added or removed a pod with affinity terms: recompute the lists. */
+  invalidatePodLists(): void {
+    this.podLists = undefined;
+  }
+
+  private lists(): NonNullable<Snapshot['podLists']> {
+    this.podLists ??= {
+      withAffinity: this.nodeInfoList.filter((ni) => ni.podsWithAffinity.length > 0),
+      withRequiredAntiAffinity: this.nodeInfoList.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0),
+    };
+    return this.podLists;
   }
 
   namespaceLabels(namespace: string): Labels | undefined {

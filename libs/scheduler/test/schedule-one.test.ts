@@ -9,6 +9,8 @@ import {
   createSnapshot,
   defaultProfile,
   fitErrorMessage,
+  frameworkForPod,
+  podInfoOf,
   inTreeRegistry,
   newDiagnosis,
   newStatus,
@@ -110,7 +112,9 @@ describe('profiles', () => {
       registry,
     );
     expect([...frameworks.keys()]).toEqual(['default-scheduler', 'bin-packer']);
-    const packer = frameworks.get('bin-packer')!;
+    expect(frameworkForPod(frameworks, podInfoOf(pod('x')))?.profileName).toBe('default-scheduler');
+    expect(frameworkForPod(frameworks, podInfoOf(pod('y', { schedulerName: 'other' })))).toBeUndefined();
+    const packer = frameworkForPod(frameworks, podInfoOf(pod('z', { schedulerName: 'bin-packer' })))!;
     expect(packer.filterPlugins.map((p) => p.name)).toEqual(['NodeResourcesFit']);
     const nodes = [node('busy'), node('idle')];
     const busy = pod('busy', { cpu: '2', nodeName: 'busy' });

@@ -20,7 +20,7 @@
  */
 import type { Clock, TimerId } from '@skiff/core';
 import { NodeInfo } from '../node-info.js';
-import { podInfoOf, podKey, type PodInfo } from '../pod-info.js';
+import { hasAffinityTerms, podInfoOf, podKey, type PodInfo } from '../pod-info.js';
 import { Snapshot } from '../snapshot.js';
 import type { Labels, Namespace, Node, Pod, PodDisruptionBudget } from '../types.js';
 
@@ -221,12 +221,14 @@ export class SchedulerCache {
       this.nodes.set(nodeName, ni);
     }
     ni.addPod(info);
+    if (hasAffinityTerms(info)) this.cached?.snapshot.invalidatePodLists();
   }
 
   private unplace(state: PodState): void {
     const ni = this.nodes.get(state.nodeName);
     if (ni === undefined) return;
     ni.removePod(state.info.key);
+    if (hasAffinityTerms(state.info)) this.cached?.snapshot.invalidatePodLists();
     if (ni.pods.length === 0 && !this.knownNodes.has(state.nodeName)) this.nodes.delete(state.nodeName);
   }
 }

@@ -158,6 +158,11 @@ export class Framework implements FrameworkHandle {
   }
 }
 
+/** The framework of the pod's spec.schedulerName (default-scheduler when unset); undefined: not ours. */
+export function frameworkForPod(frameworks: ReadonlyMap<string, Framework>, pod: PodInfo): Framework | undefined {
+  return frameworks.get(pod.schedulerName);
+}
+
 /** One framework per profile, keyed by schedulerName. */
 export function createFrameworks(profiles: readonly Profile[], registry: Registry): Map<string, Framework> {
   const frameworks = new Map<string, Framework>();

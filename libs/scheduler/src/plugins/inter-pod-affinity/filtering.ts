@@ -64,7 +64,9 @@ export function updateWithPod(state: InterPodAffinityState, pod: PodInfo, other:
 export function computePreFilterState(pod: PodInfo, snapshot: Snapshot): InterPodAffinityState {
   const state = new InterPodAffinityState(snapshot.namespaceLabels(pod.namespace));
   const own = pod.requiredAffinityTerms.length > 0 || pod.requiredAntiAffinityTerms.length > 0;
-  for (const nodeInfo of snapshot.nodeInfoList) {
+  // Without terms of its own, only existing pods' required anti-affinity can refuse the pod.
+  const nodes = own ? snapshot.nodeInfoList : snapshot.nodesWithRequiredAntiAffinityPods();
+  for (const nodeInfo of nodes) {
     const others = own ? nodeInfo.pods : nodeInfo.podsWithRequiredAntiAffinity;
     for (const other of others) updateWithPod(state, pod, other, nodeInfo, snapshot, 1);
   }

@@ -37,7 +37,7 @@ export function computeTopologyScore(pod: PodInfo, snapshot: Snapshot, hardPodAf
   const score: TopologyScore = new Map();
   const hasPreferred = pod.preferredAffinityTerms.length > 0 || pod.preferredAntiAffinityTerms.length > 0;
   const podNsLabels = snapshot.namespaceLabels(pod.namespace);
-  for (const nodeInfo of snapshot.nodeInfoList) {
+  for (const nodeInfo of hasPreferred ? snapshot.nodeInfoList : snapshot.nodesWithAffinityPods()) {
     const labels = nodeInfo.labels;
     if (labels === undefined) continue;
     // Without preferred terms of its own, only existing pods with affinity can move the score.

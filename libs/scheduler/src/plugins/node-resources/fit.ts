@@ -53,7 +53,24 @@ function check(out: InsufficientResource[], name: string, requested: number, use
   }
 }
 
+/** The allocation-free yes/no of insufficientResources (the filter's hot path). */
+export function fits(pod: PodInfo, nodeInfo: NodeInfo): boolean {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  const req = pod.requests;
+  if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber) return false;
+  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
+  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
+  if (req.scalar === undefined) return true;
+  for (const [name, amount] of req.scalar) {
+    if (amount > 0 && amount > (alloc.scalar?.get(name) ?? 0) - (used.scalar?.get(name) ?? 0)) return false;
+  }
+  return true;
+}
+
 export function fitStatus(pod: PodInfo, nodeInfo: NodeInfo): Status | null {
+  if (fits(pod, nodeInfo)) return null;
   const insufficient = insufficientResources(pod, nodeInfo);
   if (insufficient.length === 0) return null;
   const code = insufficient.some((r) => r.unresolvable) ? Code.UnschedulableAndUnresolvable : Code.Unschedulable;
