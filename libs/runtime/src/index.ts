@@ -1,1 +1,14 @@
-// @skiff/runtime
+// @skiff/runtime: container runtimes behind the kubelet's CRI-shaped port (ContainerRuntime in
+// @skiff/kubelet): `process` (containers are host processes; the default) and `hollow`
+// (simulated, for many nodes in one process), plus the host adapters the kubelet needs: network
+// probers, volumes on disk, CRI log files.
+export { ProcessRuntime, type ProcessRuntimeOptions, type ImageEntrypoint } from './process-runtime.js';
+export { HollowRuntime, type HollowRuntimeOptions, type HollowBehavior, type LatencyRange } from './hollow-runtime.js';
+export { PodIPAllocator, PodIPRangeError, parseLoopbackCIDR } from './pod-ip.js';
+export { encodeLogLine, formatForKubectl, formatRfc3339Nano, LogFormatError, MAX_LOG_LINE_BYTES, parseLogLine, parseRfc3339Ms, tailRecords } from './cri-log.js';
+export { readLogFile } from './log-reader.js';
+export { ContainerLogWriter, LineSplitter, wallClockNs, type NanoClock } from './log-writer.js';
+export { execProcess, type ExecRequest } from './process-exec.js';
+export { exitCodeOf, groupAlive, signalGroup } from './process-group.js';
+export { hostProbers, httpProbe, tcpProbe } from './probers.js';
+export { HostVolumes } from './host-volumes.js';
