@@ -98,6 +98,8 @@ interface HollowContainer {
   signal: number;
   reason: string;
   logs: LogLine[];
+  /** Lines ever written: the first line in `logs` is number logsWritten - logs.length. */
+  logsWritten: number;
   timers: TimerId[];
   exited: Promise<void>;
   markExited: () => void;
@@ -184,6 +186,7 @@ export class HollowRuntime implements ContainerRuntime {
       signal: 0,
       reason: '',
       logs: [],
+      logsWritten: 0,
       timers: [],
       exited,
       markExited,
@@ -330,6 +333,7 @@ export class HollowRuntime implements ContainerRuntime {
   private log(c: HollowContainer, stream: LogStream, content: string): void {
     const timeMs = this.options.clock.now();
     c.logs.push({ timestamp: formatRfc3339Nano(BigInt(timeMs) * 1_000_000n), timeMs, stream, tag: 'F', content });
+    c.logsWritten++;
     const max = this.options.logLinesMax ?? 50;
     if (c.logs.length > max) c.logs.splice(0, c.logs.length - max);
     this.wakeLogReaders(c);
@@ -343,18 +347,21 @@ export class HollowRuntime implements ContainerRuntime {
 
   private async *followLogs(c: HollowContainer, options: LogOptions): AsyncGenerator<LogLine> {
     const keep = (l: LogLine): boolean => options.sinceTimeMs === undefined || l.timeMs >= options.sinceTimeMs;
+    // Read the buffer and remember how far in one step, before yielding: writes may come between yields.
     const initial = c.logs.filter(keep);
+    let next = c.logsWritten;
     yield* options.tailLines === undefined ? initial : tailRecords(initial, options.tailLines);
-    let seen = c.logs.at(-1);
     for (let guard = 0; options.follow === true && guard < 1_000_000; guard++) {
-      if (c.state === 'CONTAINER_EXITED' || options.signal?.aborted === true || !this.containers.has(c.id)) return;
-      await new Promise<void>((r) => {
-        c.logWaiters.push(r);
-        options.signal?.addEventListener('abort', () => r(), { once: true });
-      });
-      const from = seen === undefined ? 0 : c.logs.indexOf(seen) + 1;
-      const fresh = c.logs.slice(from);
-      seen = c.logs.at(-1);
+      if (next === c.logsWritten) {
+        if (c.state === 'CONTAINER_EXITED' || options.signal?.aborted === true || !this.containers.has(c.id)) return;
+        await new Promise<void>((r) => {
+          c.logWaiters.push(r);
+          options.signal?.addEventListener('abort', () => r(), { once: true });
+        });
+      }
+      const first = c.logsWritten - c.logs.length;
+      const fresh = c.logs.slice(Math.max(0, next - first));
+      next = c.logsWritten;
       yield* fresh.filter(keep);
     }
   }

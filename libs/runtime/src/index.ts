@@ -9,6 +9,6 @@ export { encodeLogLine, formatForKubectl, formatRfc3339Nano, LogFormatError, MAX
 export { readLogFile } from './log-reader.js';
 export { ContainerLogWriter, LineSplitter, wallClockNs, type NanoClock } from './log-writer.js';
 export { execProcess, type ExecRequest } from './process-exec.js';
-export { exitCodeOf, groupAlive, signalGroup } from './process-group.js';
+export { exitCodeOf, groupAlive, groupMembers, signalGroup } from './process-group.js';
 export { hostProbers, httpProbe, tcpProbe } from './probers.js';
 export { HostVolumes } from './host-volumes.js';
