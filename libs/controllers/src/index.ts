@@ -1,0 +1,15 @@
+// @skiff/controllers: the controllers of kube-controller-manager as pure sync functions.
+// `sync(key, listers, context) -> { actions, requeueAfterMs }`: no I/O, no clock, no randomness of
+// its own (now and a Random come in); the controller-manager service runs the actions through its
+// client (contract in actions.ts) and keeps the expectations (expectations.ts).
+export * from './actions.js';
+export * from './lister.js';
+export * from './expectations.js';
+export * from './util/active-pods.js';
+export * from './util/controller-ref.js';
+export * from './util/int-or-percent.js';
+export * from './util/pod.js';
+export * from './util/pod-template.js';
+export * from './util/time.js';
+export * from './replica-set/replica-set.sync.js';
+export * from './replica-set/replica-set.status.js';
