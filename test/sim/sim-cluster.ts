@@ -24,8 +24,18 @@ export interface SimClusterDeps {
   readonly memberOptions: StoreMemberOptions;
   readonly walOptions: MemoryWalOptions;
   readonly fsyncLatencyMs: number;
-  /** A member halted itself (its log failed): a bug in the simulation's eyes. */
-  readonly onFatal: (name: string, err: unknown) => void;
+  /**
+   * A member reported a fatal error (its log failed): a bug in the simulation's eyes. `afterHalt`:
+   * the simulation had already halted that incarnation (crash, stop), which promised silence.
+   */
+  readonly onFatal: (name: string, err: unknown, afterHalt: boolean) => void;
+}
+
+interface SimNode extends CheckedNode {
+  readonly wal: MemoryWal;
+  readonly bus: MemoryBus;
+  /** The simulation halted this incarnation (crash, stop, end of run). */
+  halted: boolean;
 }
 
 interface Slot {
@@ -33,7 +43,7 @@ interface Slot {
   readonly disk: MemoryDisk;
   /** 'starting': the log is being reopened; 'stopping': a graceful stop is under way. */
   state: 'down' | 'starting' | 'up' | 'stopping';
-  node: (CheckedNode & { readonly wal: MemoryWal; readonly bus: MemoryBus }) | null;
+  node: SimNode | null;
   incarnation: number;
 }
 
@@ -106,7 +116,7 @@ export class SimCluster {
     const log = RecordedLog.fromState(state);
     // The node exists before the member so the recording WAL can name it in a violation.
     const bus = slot.incarnation === 1 ? d.network.connect(name) : d.network.restart(name);
-    const node = { name, member: null as unknown as StoreMember, log, verifiedUpTo: state.snapshotMeta?.index ?? 0, wal, bus };
+    const node = { name, member: null as unknown as StoreMember, log, verifiedUpTo: state.snapshotMeta?.index ?? 0, wal, bus, halted: false };
     const recording = new RecordingWal(wal, log, { beforeAppend: (entries) => d.invariants.beforeAppend(node, entries) });
     const member = createStoreMember({
       name,
@@ -118,7 +128,7 @@ export class SimCluster {
       clock: d.clock,
       random: d.random.fork(),
       logger: silentLogger('store', `${name}.${incarnation}`),
-      onFatal: (err) => d.onFatal(name, err),
+      onFatal: (err) => d.onFatal(name, err, node.halted),
       options: d.memberOptions,
     });
     node.member = member;
@@ -138,6 +148,7 @@ export class SimCluster {
     const slot = this.slot(name);
     const node = slot.node;
     if (slot.state !== 'up' || node === null) throw new Error(`member ${name} is not running`);
+    node.halted = true;
     node.member.halt();
     this.retire(node.member);
     node.wal.crash({ loseUnsynced: true, random });
@@ -156,6 +167,7 @@ export class SimCluster {
     slot.state = 'stopping';
     this.deps.trace.note('stop', `${name} incarnation ${slot.incarnation} stopping`);
     await node.member.stop();
+    node.halted = true;
     this.retire(node.member);
     await node.wal.close();
     await node.bus.close();
@@ -174,6 +186,7 @@ export class SimCluster {
   haltAll(): void {
     for (const slot of this.slots.values()) {
       if (slot.node !== null) {
+        slot.node.halted = true;
         slot.node.member.halt();
         this.retire(slot.node.member);
       }

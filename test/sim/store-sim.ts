@@ -46,6 +46,34 @@ export interface StoreSimOptions {
    * simulation notices lost acknowledged writes. Default true.
    */
   readonly walFsync?: boolean;
+  /** Known store issues that do not fail the run (noted in the trace and counted); see KNOWN_ISSUES. */
+  readonly tolerate?: readonly KnownIssue[];
+}
+
+/**
+ * Store bugs the simulation found that are not fixed yet. The CI sweep tolerates them so that it
+ * keeps guarding everything else; each has a skipped regression test in store-sim.test.ts.
+ */
+export const KNOWN_ISSUES = {
+  /**
+   * services/store member.ts saveSnapshot: a snapshot save in flight when the member is halted (a
+   * crash) or stopped fails afterwards, and its catch calls fatal() -> onFatal although halt()
+   * promised that nothing more is handled (a supervisor would restart a member it meant to stop).
+   * Replay: npm run sim:store -- --seed 2014 --members 3 --faults crash
+   */
+  'fatal-after-halt': { seed: 2014, members: 3, faults: 'crash' },
+} as const;
+
+export type KnownIssue = keyof typeof KNOWN_ISSUES;
+
+export class KnownIssueError extends Error {
+  override readonly name = 'KnownIssueError';
+  constructor(
+    readonly issue: KnownIssue,
+    message: string,
+  ) {
+    super(`known issue ${issue}: ${message}`);
+  }
 }
 
 export interface StoreSimStats {
@@ -66,6 +94,8 @@ export interface StoreSimStats {
   watchEvents: number;
   watchRelists: number;
   invariantChecks: number;
+  /** Known issues seen and tolerated (StoreSimOptions.tolerate). */
+  toleratedIssues: number;
   /** Simulated time from healing to convergence. */
   convergedInMs: number | null;
 }
@@ -171,6 +201,8 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
   const names = Array.from({ length: memberCount }, (_, i) => `m${i + 1}`);
   const invariants = new Invariants();
   const failures: Error[] = [];
+  const tolerated = new Set(o.tolerate ?? []);
+  let toleratedCount = 0;
   const fail = (err: unknown): void => void failures.push(err instanceof Error ? err : new Error(String(err)));
   const cluster = new SimCluster({
     names,
@@ -182,7 +214,14 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     memberOptions: SIM_MEMBER_OPTIONS,
     walOptions: { ...WAL_OPTIONS, fsync: o.walFsync ?? true },
     fsyncLatencyMs: FSYNC_LATENCY_MS,
-    onFatal: (name, err) => fail(err instanceof InvariantError ? err : new Error(`${name} halted itself: ${describeError(err)}`)),
+    onFatal: (name, err, afterHalt) => {
+      if (err instanceof InvariantError) return fail(err);
+      if (!afterHalt) return fail(new Error(`${name} halted itself: ${describeError(err)}`));
+      const message = `${name} reported a fatal error after it was halted: ${describeError(err)}`;
+      if (!tolerated.has('fatal-after-halt')) return fail(new KnownIssueError('fatal-after-halt', message));
+      trace.note('tolerated', message);
+      toleratedCount++;
+    },
   });
   const history = new SimHistory(clock, trace);
   const workloadOptions: WorkloadOptions = {
@@ -237,6 +276,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     watchEvents: watcher.events,
     watchRelists: watcher.relists,
     invariantChecks: invariants.checks,
+    toleratedIssues: toleratedCount,
     convergedInMs,
   });
   const converged = (ms: number): void => void (convergedInMs = ms);
