@@ -120,7 +120,9 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
     containersReady,
     { type: PodScheduled, status: 'True' },
   ];
-  const others = previousConditions.filter((c) => !kubeletOwnedConditions.includes(c.type));
+  // An eviction marks the pod as a disruption target (KEP-3329), as the kubelet does.
+  if (input.terminalReason?.reason === 'Evicted') owned.push({ type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: input.terminalReason.message });
+  const others = previousConditions.filter((c) => !kubeletOwnedConditions.includes(c.type) && !owned.some((o) => o.type === c.type));
   const podIP = input.runtime.sandbox?.podIP ?? '';
   return {
     phase,
