@@ -73,7 +73,8 @@ interface ProbeWorkerContext {
   readonly delayMs: number;
   readonly counter: ProbeCounter;
   readonly hold: boolean;
-  readonly pendingReport?: ProbeResultEvent;
+  /** Set by the step that changed the result; `undefined` otherwise (assign merges, so it is cleared explicitly). */
+  readonly pendingReport: ProbeResultEvent | undefined;
   readonly lastOutput: string;
 }
 
@@ -90,6 +91,7 @@ function initialContext(input: ProbeWorkerInput): ProbeWorkerContext {
     delayMs: 0,
     counter: newProbeCounter(input.probeType),
     hold: false,
+    pendingReport: undefined,
     lastOutput: '',
   };
 }
@@ -97,14 +99,12 @@ function initialContext(input: ProbeWorkerInput): ProbeWorkerContext {
 /** A new container: reset the count; wait what is left of the initial delay since it started. */
 function startContainer(ctx: ProbeWorkerContext, e: { containerId: string; podIP: string; startedAtMs: number; nowMs: number }): ProbeWorkerContext {
   const delayMs = Math.max(0, e.startedAtMs + ctx.timing.initialDelayMs - e.nowMs);
-  const { pendingReport: _dropped, ...rest } = ctx;
-  return { ...rest, containerId: e.containerId, podIP: e.podIP, delayMs, counter: newProbeCounter(ctx.probeType), hold: false };
+  return { ...ctx, containerId: e.containerId, podIP: e.podIP, delayMs, counter: newProbeCounter(ctx.probeType), hold: false, pendingReport: undefined };
 }
 
 function countOutcome(ctx: ProbeWorkerContext, outcome: ProbeOutcome): ProbeWorkerContext {
   const counted = countProbeResult(ctx.counter, outcome.result, ctx.timing, ctx.probeType);
-  const { pendingReport: _old, ...rest } = ctx;
-  const base = { ...rest, counter: counted.counter, hold: counted.hold, lastOutput: outcome.output };
+  const base = { ...ctx, counter: counted.counter, hold: counted.hold, lastOutput: outcome.output, pendingReport: undefined };
   if (counted.report === undefined) return base;
   const report: ProbeResultEvent = { type: 'PROBE_RESULT', probeType: ctx.probeType, containerName: ctx.containerName, containerId: ctx.containerId, result: counted.report, output: outcome.output };
   return { ...base, pendingReport: report };

@@ -166,7 +166,7 @@ export class HollowRuntime implements ContainerRuntime {
       .map(sandboxView);
   }
 
-  async createContainer(podSandboxId: string, config: ContainerConfig): Promise<string> {
+  async createContainer(podSandboxId: string, config: ContainerConfig, _sandboxConfig?: PodSandboxConfig): Promise<string> {
     const sandbox = this.sandbox(podSandboxId);
     if (sandbox.state !== 'SANDBOX_READY') throw new CriError('FailedPrecondition', `sandbox ${podSandboxId} is not ready`);
     const id = this.id('container');
