@@ -13,3 +13,6 @@ export * from './util/pod-template.js';
 export * from './util/time.js';
 export * from './replica-set/replica-set.sync.js';
 export * from './replica-set/replica-set.status.js';
+export * from './deployment/deployment.sync.js';
+export * from './deployment/deployment-util.js';
+export { DeploymentReasons } from './deployment/deployment-status.js';

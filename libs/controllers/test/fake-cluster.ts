@@ -218,7 +218,7 @@ export class FakeCluster {
   markPodsReady(filter: (pod: Pod) => boolean = () => true, nodeName = 'node-1'): number {
     let n = 0;
     for (const pod of this.list<Pod>('pods')) {
-      if (!filter(pod) || pod.status?.phase === 'Running') continue;
+      if (pod.status?.phase === 'Running' || !filter(pod)) continue;
       const next = structuredClone(pod);
       next.spec = { ...(next.spec ?? { containers: [] }), nodeName: next.spec?.nodeName ?? nodeName };
       next.status = {
