@@ -12,3 +12,4 @@ export { execProcess, type ExecRequest } from './process-exec.js';
 export { exitCodeOf, groupAlive, groupMembers, signalGroup } from './process-group.js';
 export { hostProbers, httpProbe, tcpProbe } from './probers.js';
 export { HostVolumes } from './host-volumes.js';
+export { HostStatsProvider } from './host-stats.js';

@@ -310,6 +310,16 @@ export class ProcessRuntime implements ContainerRuntime {
     this.listeners.clear();
   }
 
+  /** Running containers' process-group leaders with their pod, for stats. */
+  containerProcesses(): { containerId: string; name: string; podUID: string; pid: number }[] {
+    const out: { containerId: string; name: string; podUID: string; pid: number }[] = [];
+    for (const c of this.containers.values()) {
+      if (c.state !== 'CONTAINER_RUNNING' || c.child?.pid === undefined) continue;
+      out.push({ containerId: c.id, name: c.config.metadata.name, podUID: c.sandbox.config.metadata.uid, pid: c.child.pid });
+    }
+    return out;
+  }
+
   /** Pids of running container processes (group leaders), for stats and tests. */
   pids(): Map<string, number> {
     const out = new Map<string, number>();

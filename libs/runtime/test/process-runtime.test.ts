@@ -8,6 +8,7 @@ import { CriError, type ContainerEvent } from '@skiff/kubelet';
 import { ProcessRuntime } from '../src/process-runtime.js';
 import { groupAlive } from '../src/process-group.js';
 import { tcpProbe, httpProbe } from '../src/probers.js';
+import { HostStatsProvider } from '../src/host-stats.js';
 import { collect, containerConfig, eventually, processExists, sandboxConfig } from './helpers.js';
 
 let root: string;
@@ -154,5 +155,19 @@ describe('process runtime', () => {
     await runtime.removePodSandbox(sandboxId);
     await expect(runtime.containerStatus(id)).rejects.toMatchObject({ code: 'NotFound' });
     expect(await runtime.listPodSandbox()).toEqual([]);
+  });
+
+  it('reports host and per-pod stats for the eviction manager', async () => {
+    await run(['sh', '-c', 'sleep 30 & sleep 30 & wait']);
+    const summary = await eventually(async () => {
+      const s = await new HostStatsProvider(runtime, root).summary();
+      return s.pods[0]?.processCount === 3 ? s : undefined;
+    });
+    expect(summary.node.memory!.availableBytes).toBeGreaterThan(0);
+    expect(summary.node.fs!.capacityBytes).toBeGreaterThan(summary.node.fs!.availableBytes);
+    expect(summary.node.rlimit!.numOfRunningProcesses).toBeGreaterThan(3);
+    expect(summary.pods).toHaveLength(1);
+    expect(summary.pods[0]).toMatchObject({ uid: 'uid-web', containers: [{ name: 'app' }] });
+    expect(summary.pods[0]!.memoryWorkingSetBytes).toBeGreaterThan(0);
   });
 });
