@@ -73,7 +73,12 @@ export class Workload {
     private readonly o: WorkloadOptions,
   ) {
     this.plainKeys = Array.from({ length: o.keys }, (_, i) => `/k/${i}`);
-    for (let i = 0; i < o.clients; i++) this.clients.push(this.newClient(`c${i}`));
+    for (const id of this.clientNames) this.clients.push(this.newClient(id));
+  }
+
+  /** The workload clients' endpoint (and client) names. */
+  get clientNames(): string[] {
+    return Array.from({ length: this.o.clients }, (_, i) => `c${i}`);
   }
 
   get idle(): boolean {

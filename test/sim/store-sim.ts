@@ -183,7 +183,7 @@ export async function runStoreSimulation(options: StoreSimOptions): Promise<Stor
     inconclusive,
     replay: replayCommand(options.seed, members, faults),
     traceHash: world.trace.digest(),
-    stats: world.stats(),
+    stats: statsOf(world),
     wallMs: performance.now() - wallStart,
   };
 }
@@ -200,10 +200,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
   network.delay(BASE_DELAY);
   const names = Array.from({ length: memberCount }, (_, i) => `m${i + 1}`);
   const invariants = new Invariants();
-  const failures: Error[] = [];
-  const tolerated = new Set(o.tolerate ?? []);
-  let toleratedCount = 0;
-  const fail = (err: unknown): void => void failures.push(err instanceof Error ? err : new Error(String(err)));
+  const failures = new Failures(new Set(o.tolerate ?? []), trace);
   const cluster = new SimCluster({
     names,
     network,
@@ -214,14 +211,7 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     memberOptions: SIM_MEMBER_OPTIONS,
     walOptions: { ...WAL_OPTIONS, fsync: o.walFsync ?? true },
     fsyncLatencyMs: FSYNC_LATENCY_MS,
-    onFatal: (name, err, afterHalt) => {
-      if (err instanceof InvariantError) return fail(err);
-      if (!afterHalt) return fail(new Error(`${name} halted itself: ${describeError(err)}`));
-      const message = `${name} reported a fatal error after it was halted: ${describeError(err)}`;
-      if (!tolerated.has('fatal-after-halt')) return fail(new KnownIssueError('fatal-after-halt', message));
-      trace.note('tolerated', message);
-      toleratedCount++;
-    },
+    onFatal: (name, err, afterHalt) => failures.memberFatal(name, err, afterHalt),
   });
   const history = new SimHistory(clock, trace);
   const workloadOptions: WorkloadOptions = {
@@ -232,10 +222,8 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     requestTimeoutMs: 400,
     callTimeoutMs: 2_500,
   };
-  const workload = new Workload(
-    { network, clock, random: random.fork(), trace, history, members: names, anomaly: (m) => fail(new Error(`client anomaly: ${m}`)) },
-    workloadOptions,
-  );
+  const anomaly = (m: string): void => failures.add(new Error(`client anomaly: ${m}`));
+  const workload = new Workload({ network, clock, random: random.fork(), trace, history, members: names, anomaly }, workloadOptions);
   const watcher = new SimWatcher(workload.harnessClient('w0'), trace);
   const injector = new FaultInjector({
     network,
@@ -244,9 +232,9 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     random: random.fork(),
     trace,
     profile: FAULT_PROFILES[faultProfile],
-    clients: [...Array.from({ length: workloadOptions.clients }, (_, i) => `c${i}`), 'w0'],
+    clients: [...workload.clientNames, 'w0'],
     downMax: Math.floor((memberCount - 1) / 2),
-    onError: fail,
+    onError: (err) => failures.add(err),
   });
   const loop = new SimLoop({
     clock,
@@ -255,32 +243,62 @@ function buildWorld(o: StoreSimOptions, memberCount: number, faultProfile: Fault
     check: () => invariants.check(cluster.nodes),
     checkEverySteps: CHECK_EVERY_STEPS,
     stepsMax: o.stepsMax ?? SIM_DEFAULTS.stepsMax,
-    failure: () => failures[0] ?? (watcher.problem === null ? undefined : new Error(`watch: ${watcher.problem}`)),
+    failure: () => failures.first ?? (watcher.problem === null ? undefined : new Error(`watch: ${watcher.problem}`)),
   });
-  let convergedInMs: number | null = null;
-  const stats = (): StoreSimStats => ({
-    simulatedMs: clock.now() - START_MS,
-    steps: loop.steps,
-    deliveries: loop.deliveries,
-    operations: history.recorded,
-    pendingOperations: history.pendingCount,
-    committedEntries: invariants.committedEntries,
-    termsWithLeader: invariants.termsWithLeader,
-    crashes: cluster.crashes,
-    stops: cluster.stops,
-    restarts: cluster.restarts,
-    snapshotsTaken: cluster.snapshotsTaken,
-    snapshotsInstalled: cluster.snapshotsInstalled,
-    faults: { ...injector.counts },
-    leases: workload.leases.length,
-    watchEvents: watcher.events,
-    watchRelists: watcher.relists,
-    invariantChecks: invariants.checks,
-    toleratedIssues: toleratedCount,
-    convergedInMs,
-  });
-  const converged = (ms: number): void => void (convergedInMs = ms);
-  return { clock, trace, network, names, invariants, cluster, history, workload, workloadOptions, watcher, injector, loop, fail, stats, converged };
+  return { clock, trace, network, names, invariants, cluster, history, workload, workloadOptions, watcher, injector, loop, failures, convergedInMs: null as number | null };
+}
+
+function statsOf(w: World): StoreSimStats {
+  return {
+    simulatedMs: w.clock.now() - START_MS,
+    steps: w.loop.steps,
+    deliveries: w.loop.deliveries,
+    operations: w.history.recorded,
+    pendingOperations: w.history.pendingCount,
+    committedEntries: w.invariants.committedEntries,
+    termsWithLeader: w.invariants.termsWithLeader,
+    crashes: w.cluster.crashes,
+    stops: w.cluster.stops,
+    restarts: w.cluster.restarts,
+    snapshotsTaken: w.cluster.snapshotsTaken,
+    snapshotsInstalled: w.cluster.snapshotsInstalled,
+    faults: { ...w.injector.counts },
+    leases: w.workload.leases.length,
+    watchEvents: w.watcher.events,
+    watchRelists: w.watcher.relists,
+    invariantChecks: w.invariants.checks,
+    toleratedIssues: w.failures.tolerated,
+    convergedInMs: w.convergedInMs,
+  };
+}
+
+/** Failures raised asynchronously (members, clients, faults); the loop stops at the first. */
+class Failures {
+  private readonly errors: Error[] = [];
+  tolerated = 0;
+
+  constructor(
+    private readonly tolerate: ReadonlySet<KnownIssue>,
+    private readonly trace: SimTrace,
+  ) {}
+
+  get first(): Error | undefined {
+    return this.errors[0];
+  }
+
+  add(err: unknown): void {
+    this.errors.push(err instanceof Error ? err : new Error(String(err)));
+  }
+
+  /** A member reported a fatal error: an invariant it tripped over, its log failing, or a known issue. */
+  memberFatal(name: string, err: unknown, afterHalt: boolean): void {
+    if (err instanceof InvariantError) return this.add(err);
+    if (!afterHalt) return this.add(new Error(`${name} halted itself: ${describeError(err)}`));
+    const message = `${name} reported a fatal error after it was halted: ${describeError(err)}`;
+    if (!this.tolerate.has('fatal-after-halt')) return this.add(new KnownIssueError('fatal-after-halt', message));
+    this.trace.note('tolerated', message);
+    this.tolerated++;
+  }
 }
 
 // ---- the phases ----------------------------------------------------------------------------------
@@ -302,9 +320,9 @@ async function runPhases(w: World, o: StoreSimOptions): Promise<string | null> {
   const healedAt = clock.now();
   trace.say(`healed at ${healedAt}; convergence bound ${healBoundMs} ms`);
   // Members still stopping go down later: each poll restarts whoever is down.
-  const restartDown = (): void => cluster.down.forEach((name) => void cluster.restart(name).catch(w.fail));
+  const restartDown = (): void => cluster.down.forEach((name) => void cluster.restart(name).catch((err: unknown) => w.failures.add(err)));
   await mustConverge(w, healedAt + healBoundMs, `within ${healBoundMs} ms after healing`, restartDown);
-  w.converged(clock.now() - healedAt);
+  w.convergedInMs = clock.now() - healedAt;
   await verifySerializableReads(w);
 
   const drainMs = w.workloadOptions.callTimeoutMs + 1_000;
