@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { SeededRandom, SimulationClock } from '@skiff/core';
-import type { Pod, PodStatus } from '@skiff/api';
+import type { ConfigMap, Pod, PodStatus } from '@skiff/api';
 import { containerExitFromEvent, KubeletRuntime, podWorkerMachine, type ContainerConfig, type ContainerEvent, type VolumeHost } from '@skiff/kubelet';
 import { HollowRuntime, type HollowBehavior } from '../src/hollow-runtime.js';
 import { container, pod, run } from './sim.js';
@@ -17,6 +17,7 @@ interface Options {
   /** Exit code of exec calls (probes, hooks) per container name; default 0. */
   readonly execExit?: Map<string, number>;
   readonly startLatencyMs?: number;
+  readonly configMaps?: ConfigMap[];
 }
 
 function harness(p: Pod, options: Options = {}) {
@@ -39,7 +40,7 @@ function harness(p: Pod, options: Options = {}) {
     hostIP: '127.0.0.1',
     podsDir: '/var/lib/kubelet/pods',
     volumes,
-    lookup: { configMap: () => undefined, secret: () => undefined },
+    lookup: { configMap: (ns, name) => options.configMaps?.find((c) => c.metadata.namespace === ns && c.metadata.name === name), secret: () => undefined },
     services: () => [],
     probers: { tcp: async () => ({ result: 'success', output: '' }), http: async () => ({ result: 'success', output: '' }) },
     clock,
@@ -258,11 +259,16 @@ describe('pod worker', () => {
 
   it('reports a CreateContainerConfigError and retries until the ConfigMap exists', async () => {
     const app = container('app', { env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'mode' } } }] });
-    const h = harness(pod({ containers: [app] }));
+    const configMaps: ConfigMap[] = [];
+    const h = harness(pod({ containers: [app] }), { configMaps });
     await run(h.clock, 1_000);
     expect(h.status().containerStatuses![0]!.state).toEqual({ waiting: { reason: 'CreateContainerConfigError', message: 'configmap "cfg" not found' } });
     expect(h.status().phase).toBe('Pending');
     expect(h.starts('app')).toEqual([]);
     expect(h.actor.getSnapshot().value).toBe('backOff');
+    configMaps.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data: { mode: 'fast' } });
+    await run(h.clock, 10_000);
+    expect(h.starts('app')).toHaveLength(1);
+    expect(h.status().containerStatuses![0]!.state).toHaveProperty('running');
   });
 });
