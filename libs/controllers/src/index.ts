@@ -16,3 +16,7 @@ export * from './replica-set/replica-set.status.js';
 export * from './deployment/deployment.sync.js';
 export * from './deployment/deployment-util.js';
 export { DeploymentReasons } from './deployment/deployment-status.js';
+export * from './daemon-set/daemon-set.sync.js';
+export * from './daemon-set/daemon-set-util.js';
+export * from './util/taints.js';
+export * from './util/node-affinity.js';
