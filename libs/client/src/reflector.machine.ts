@@ -35,6 +35,7 @@ import {
   type ReflectorSink,
   type ReflectorTunables,
   type WatchEnd,
+  watchTimeoutSeconds,
 } from './reflector.js';
 import type { ResourceRef } from './resources.js';
 import type { WatchEvent } from './types.js';
@@ -98,6 +99,7 @@ interface WatchActorInput {
   readonly scope: ListWatchScope;
   readonly resourceVersion: string;
   readonly heartbeatMs: number;
+  readonly timeoutSeconds: number | undefined;
 }
 
 /** A stream message as a machine event. */
@@ -136,7 +138,13 @@ export const reflectorMachine = setup({
       listAllPages(input.client, input.resource, input.scope, input.pageSize),
     ),
     watch: fromCallback<ReflectorEvent, WatchActorInput>(({ input, sendBack }) => {
-      const options = { ...input.scope, resourceVersion: input.resourceVersion, allowWatchBookmarks: true, heartbeatMs: input.heartbeatMs };
+      const options = {
+        ...input.scope,
+        resourceVersion: input.resourceVersion,
+        allowWatchBookmarks: true,
+        heartbeatMs: input.heartbeatMs,
+        ...(input.timeoutSeconds === undefined ? {} : { timeoutSeconds: input.timeoutSeconds }),
+      };
       const handle = input.client.watch(input.resource, options, (msg) => sendBack(toReflectorEvent(msg)));
       return () => handle.stop();
     }),
@@ -245,6 +253,7 @@ export const reflectorMachine = setup({
           scope: context.scope,
           resourceVersion: context.resourceVersion,
           heartbeatMs: context.tunables.heartbeatMs,
+          timeoutSeconds: watchTimeoutSeconds(context.tunables, context.random.next()),
         }),
       },
       initial: 'live',

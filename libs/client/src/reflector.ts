@@ -47,6 +47,12 @@ export interface ReflectorTunables {
   readonly backoff: BackoffPolicy;
   /** Consecutive failures start over after this much quiet (client-go: 2 minutes). */
   readonly backoffResetMs: number;
+  /**
+   * Each watch asks the server to end it after timeoutSeconds drawn in [1, 2] x this (client-go's
+   * minWatchTimeout, 5 minutes), so long-lived watches rotate and spread over apiserver replicas;
+   * the reflector then resumes from its resourceVersion. 0: no timeout.
+   */
+  readonly minWatchTimeoutMs: number;
 }
 
 export const DEFAULT_REFLECTOR_TUNABLES: ReflectorTunables = {
@@ -56,6 +62,7 @@ export const DEFAULT_REFLECTOR_TUNABLES: ReflectorTunables = {
   stallFactor: 3,
   backoff: { initialMs: 800, maxMs: 30_000, factor: 2 },
   backoffResetMs: 120_000,
+  minWatchTimeoutMs: 300_000,
 };
 
 export type SeqCheck = 'next' | 'gap' | 'duplicate';
@@ -90,6 +97,12 @@ export function stallTimeoutMs(tunables: ReflectorTunables, heartbeatMs: number)
   return tunables.stallTimeoutMs ?? tunables.stallFactor * heartbeatMs;
 }
 
+/** The `timeoutSeconds` of the next watch (undefined: none); `draw` is in [0, 1). */
+export function watchTimeoutSeconds(tunables: ReflectorTunables, draw: number): number | undefined {
+  if (tunables.minWatchTimeoutMs <= 0) return undefined;
+  return Math.max(1, Math.floor((tunables.minWatchTimeoutMs / 1_000) * (1 + draw)));
+}
+
 /** A clean end resumes the watch; every other end needs a relist (the store may have a hole). */
 export function needsRelist(end: WatchEnd): boolean {
   return end !== 'ended';
@@ -100,5 +113,6 @@ export function resolveTunables(partial: Partial<ReflectorTunables> | undefined)
   if (!(Number.isInteger(t.pageSize) && t.pageSize >= 1)) throw new RangeError(`pageSize must be an integer >= 1, got ${t.pageSize}`);
   if (!(t.heartbeatMs > 0 && t.stallFactor > 1)) throw new RangeError('heartbeatMs must be > 0 and stallFactor > 1');
   if (t.stallTimeoutMs !== undefined && !(t.stallTimeoutMs > 0)) throw new RangeError('stallTimeoutMs must be > 0');
+  if (!(t.minWatchTimeoutMs >= 0)) throw new RangeError('minWatchTimeoutMs must be >= 0');
   return t;
 }
