@@ -88,7 +88,7 @@ describe('api client: errors and retries', () => {
     await h.server.stop();
     const c = h.connect('reader', { readAttemptsMax: 5 });
     let got: unknown;
-    const reading = c.list(Resources.pods).then((l) => (got = l), (e: unknown) => (got = e));
+    void c.list(Resources.pods).then((l) => (got = l), (e: unknown) => (got = e));
     await h.settle();
     expect(got).toBeUndefined(); // backing off, not failed
     expect(await failure(c.create(Resources.pods, pod('w')))).toBeInstanceOf(NoRespondersError);
