@@ -53,7 +53,8 @@ export function createControllerLoopMachine<K>() {
     },
     actors: {
       nextKey: fromPromise<QueueGet<K>, { queue: WorkQueue<K> }>(({ input, signal }) => input.queue.get(signal)),
-      reconcile: fromPromise<ReconcileResult | void, { reconcile: Reconcile<K>; key: K }>(({ input }) => input.reconcile(input.key)),
+      // async: a reconcile that throws before returning its promise fails like one that rejects.
+      reconcile: fromPromise<ReconcileResult | void, { reconcile: Reconcile<K>; key: K }>(async ({ input }) => input.reconcile(input.key)),
     },
     guards: {
       shutDown: ({ event }) => (event as unknown as Done<QueueGet<K>>).output.shutdown,

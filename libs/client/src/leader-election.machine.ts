@@ -86,7 +86,8 @@ export const leaderElectionMachine = setup({
       if (holder !== undefined && holder !== '' && holder !== context.leader) context.callbacks.onNewLeader?.(holder);
       return {
         observation: result.observation ?? context.observation,
-        leader: holder !== undefined && holder !== '' ? holder : context.leader,
+        // '' is a released lease: nobody leads until someone takes it.
+        leader: holder === undefined ? context.leader : holder === '' ? undefined : holder,
         renewals: context.renewals + (result.type === 'leading' ? 1 : 0),
         failures: context.failures + (result.type === 'failed' ? 1 : 0),
       };

@@ -51,7 +51,7 @@ export interface ReflectorInput {
   /** For the failure-reset window; default the client's. Timers use the actor's clock. */
   readonly clock?: Clock;
   readonly tunables?: Partial<ReflectorTunables>;
-  /** Sees every failed list and every watch that ended (with why). */
+  /** Sees every failed list and every watch that ended abnormally (with why); a clean end is no error. */
   readonly onError?: (what: 'list' | WatchEnd, error: unknown) => void;
 }
 
@@ -122,7 +122,7 @@ const seqOf = (event: ReflectorEvent): number => ('seq' in event ? event.seq : -
 const watchEventOf = (event: ReflectorEvent): WatchEvent | undefined => (event.type === 'WATCH.EVENT' ? event.event : undefined);
 
 function ended(context: ReflectorContext, end: WatchEnd | 'list', error: unknown): Partial<ReflectorContext> {
-  context.onError(end, error);
+  if (end !== 'ended') context.onError(end, error);
   const ends = { ...context.stats.ends, [end]: (context.stats.ends[end] ?? 0) + 1 };
   return { lastEnd: end, resume: end === 'ended', stats: { ...context.stats, ends } };
 }
@@ -145,8 +145,14 @@ export const reflectorMachine = setup({
         heartbeatMs: input.heartbeatMs,
         ...(input.timeoutSeconds === undefined ? {} : { timeoutSeconds: input.timeoutSeconds }),
       };
-      const handle = input.client.watch(input.resource, options, (msg) => sendBack(toReflectorEvent(msg)));
-      return () => handle.stop();
+      try {
+        const handle = input.client.watch(input.resource, options, (msg) => sendBack(toReflectorEvent(msg)));
+        return () => handle.stop();
+      } catch (error) {
+        // A closed bus throws at once; the reflector backs off instead of dying.
+        queueMicrotask(() => sendBack({ type: 'WATCH.FAILED', error }));
+        return () => undefined;
+      }
     }),
   },
   delays: {

@@ -34,7 +34,7 @@ const EMPTY = new Uint8Array(0);
 
 export function openWatch(bus: Bus, subject: string, request: ApiWatchRequest, onMessage: (msg: WatchMessage) => void): WatchHandle {
   const inbox = bus.createInbox();
-  const sub = bus.subscribe(inbox);
+  const sub = bus.subscribe(inbox); // throws ClosedError on a closed bus: nothing was opened
   let done = false;
   const finish = (msg: WatchMessage | undefined): void => {
     if (done) return;

@@ -188,6 +188,27 @@ describe('informer: relists', () => {
   });
 });
 
+describe('informer: its connection dies', () => {
+  it('keeps the last state and backs off instead of crashing', async () => {
+    h = startHarness();
+    h.server.put('', 'pods', pod('a'));
+    const errors: string[] = [];
+    const informer = createInformer({ client: h.client, resource: Resources.pods, onError: (what) => errors.push(what) });
+    informers.push(informer);
+    informer.start();
+    await informer.whenSynced();
+    expect(await h.until(watching(informer))).toBe(true);
+    h.network.crash('client');
+    await h.run(120_000, 500);
+    expect(informer.reflector!.getSnapshot().status).toBe('active');
+    expect(errors[0]).toBe('broken');
+    expect(errors.slice(1).every((e) => e === 'list')).toBe(true);
+    expect(errors.length).toBeGreaterThan(3);
+    expect(errors.length).toBeLessThan(30); // backed off, not spinning
+    expect(informer.lister.list().map((p) => p.metadata.name)).toEqual(['a']);
+  });
+});
+
 describe('informer: scoped', () => {
   it('mirrors only the pods of one node (field selector) and one label (label selector)', async () => {
     h = startHarness();
