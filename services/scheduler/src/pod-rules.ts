@@ -1,0 +1,50 @@
+// Pure rules of the scheduler service about pods: which pods it schedules, which it counts on
+// nodes, and the PodScheduled condition it writes (pkg/scheduler/eventhandlers.go, schedule_one.go).
+import type { Pod } from '@skiff/scheduler';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface PodCondition {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+  readonly lastProbeTime?: string | null;
+}
+
+/** A pod with a node: the cache counts it on that node. */
+export function isAssigned(pod: Pod): boolean {
+  return (pod.spec?.nodeName ?? '') !== '';
+}
+
+/** Succeeded or Failed pods hold no resources (assignedPod filter of the cache's informer). */
+export function isTerminal(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** The queue takes unassigned, live pods whose spec.schedulerName names this scheduler. */
+export function isResponsibleFor(pod: Pod, schedulerName: string): boolean {
+  if (isAssigned(pod) || isTerminal(pod) || pod.metadata?.deletionTimestamp !== undefined) return false;
+  return (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === schedulerName;
+}
+
+/** The pod's conditions with PodScheduled=False/Unschedulable replacing any previous PodScheduled. */
+export function unschedulableConditions(existing: readonly PodCondition[], message: string, now: string): PodCondition[] {
+  const prior = existing.find((c) => c.type === 'PodScheduled');
+  const unchanged = prior?.status === 'False' && prior.reason === 'Unschedulable';
+  const condition: PodCondition = {
+    type: 'PodScheduled',
+    status: 'False',
+    reason: 'Unschedulable',
+    message,
+    lastProbeTime: null,
+    lastTransitionTime: unchanged && prior.lastTransitionTime !== undefined ? prior.lastTransitionTime : now,
+  };
+  return [...existing.filter((c) => c.type !== 'PodScheduled'), condition];
+}
+
+export function scheduledMessage(pod: Pod, nodeName: string): string {
+  return `Successfully assigned ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''} to ${nodeName}`;
+}

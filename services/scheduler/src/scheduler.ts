@@ -1,0 +1,315 @@
+// Adapter: kube-scheduler for one scheduler name. Informers (pods, nodes, namespaces,
+// PodDisruptionBudgets) feed @skiff/scheduler's SchedulerCache and SchedulingQueue on every
+// instance; only the instance holding Lease kube-system/<schedulerName> runs the loop
+// (scheduler-loop.machine.ts): pop -> scheduleOne -> assume -> bind in the background.
+// Failures are reported the Kubernetes way: PodScheduled=False condition + FailedScheduling Event.
+
+import type { ServiceHost } from '@skiff/actors';
+import {
+  createApiClient,
+  createEventRecorder,
+  createSharedInformerFactory,
+  Resources,
+  startLeaderElector,
+  type ApiClient,
+  type DeletedFinalStateUnknown,
+  type EventRecorder,
+  type KubeObject,
+  type LeaderElectionTimings,
+  type LeaderElector,
+  type SharedInformerFactory,
+} from '@skiff/client';
+import type { Random } from '@skiff/core';
+import {
+  ClusterEventType,
+  createFrameworks,
+  defaultProfile,
+  inTreeRegistry,
+  scheduleOne,
+  SchedulerCache,
+  SchedulingQueue,
+  type Framework,
+  type Node,
+  type Pod,
+  type PodDisruptionBudget,
+  type QueuedPodInfo,
+  type SchedulingQueueOptions,
+} from '@skiff/scheduler';
+import type { Actor } from 'xstate';
+import { isAssigned, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
+import { schedulerLoopMachine } from './scheduler-loop.machine.js';
+
+export const LEASE_NAMESPACE = 'kube-system';
+
+export interface SchedulerOptions {
+  /** The service host this scheduler's actors (loop, elector, reflectors) live on. */
+  readonly host: ServiceHost;
+  readonly cluster: string;
+  readonly schedulerName: string;
+  readonly random: Random;
+  readonly leaderElection?: Partial<LeaderElectionTimings>;
+  readonly queue?: Pick<SchedulingQueueOptions, 'initialBackoffMs' | 'maxBackoffMs' | 'maxInUnschedulableMs'>;
+  /** How often an idle leader looks at the queue without being woken. Default 1,000 ms. */
+  readonly idlePollMs?: number;
+}
+
+export interface Scheduler {
+  readonly schedulerName: string;
+  readonly identity: string;
+  readonly client: ApiClient;
+  readonly elector: LeaderElector;
+  readonly loop: Actor<typeof schedulerLoopMachine>;
+  isLeader(): boolean;
+  /** Resolves once this instance leads (never rejects; pends while it stands by). */
+  whenLeading(): Promise<void>;
+  /** Pods bound by this instance so far. */
+  readonly bound: () => number;
+  /** Releases the lease (so a standby takes over at once), then stops informers and timers. */
+  stop(): Promise<void>;
+}
+
+type Tombstone<T> = T | DeletedFinalStateUnknown<T>;
+const unwrap = <T>(obj: Tombstone<T>): T => (isTombstone(obj) ? obj.obj : obj);
+function isTombstone<T>(obj: Tombstone<T>): obj is DeletedFinalStateUnknown<T> {
+  return (obj as { type?: unknown }).type === 'DeletedFinalStateUnknown';
+}
+const asPod = (o: KubeObject): Pod => o as unknown as Pod;
+
+export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler> {
+  const { host, schedulerName } = opts;
+  const log = host.logger;
+  const clock = host.clock;
+  const identity = host.instance;
+  const client = createApiClient({ bus: host.bus, cluster: opts.cluster, clock, random: opts.random, fieldManager: schedulerName });
+  const recorder = createEventRecorder({ client, source: { component: schedulerName, host: identity }, onError: (err) => log.warn({ err }, 'event not recorded') });
+  const frameworks = createFrameworks([defaultProfile(schedulerName)], inTreeRegistry());
+  const framework = frameworks.get(schedulerName)!;
+  const cache = new SchedulerCache(clock, {}, (pods) => pods.forEach((p) => log.warn({ pod: p.metadata?.name }, 'assumed pod expired')));
+  // The loop machine is created below; the queue wakes it through this reference.
+  let wake = (): void => {};
+  const queue = new SchedulingQueue(clock, { ...opts.queue, pluginsForEvent: (e) => framework.pluginsInterestedIn(e), onActive: () => wake() });
+  const factory = createSharedInformerFactory({ client, clock, random: opts.random, inspect: host.inspector.inspect, onError: (r, what, err) => log.warn({ err, resource: r.resource, what }, 'informer error') });
+  wireInformers(factory, cache, queue, schedulerName);
+
+  const state = { nextStartNodeIndex: 0, bound: 0, stopped: false };
+  const ctx: CycleContext = { client, recorder, framework, cache, queue, random: opts.random, state, log, factory };
+  const loop = host.spawn(schedulerLoopMachine, { id: `scheduler-loop-${schedulerName}`, input: { cycle: () => runCycle(ctx), idlePollMs: opts.idlePollMs ?? 1_000 } });
+  wake = () => loop.send({ type: 'WAKE' });
+
+  factory.start();
+  cache.start();
+  queue.start();
+  await factory.waitForCacheSync();
+
+  let leading: (() => void) | undefined;
+  const leadingNow = new Promise<void>((resolve) => (leading = resolve));
+  const elector = startLeaderElector({
+    client,
+    namespace: LEASE_NAMESPACE,
+    name: schedulerName,
+    identity,
+    ...(opts.leaderElection === undefined ? {} : { timings: opts.leaderElection }),
+    random: opts.random,
+    clock,
+    inspect: host.inspector.inspect,
+    onStartedLeading: () => {
+      log.info({ schedulerName, identity }, 'started leading');
+      leading?.();
+      loop.send({ type: 'LEADING' });
+    },
+    onStoppedLeading: () => {
+      log.info({ schedulerName, identity }, 'stopped leading');
+      loop.send({ type: 'STOPPED_LEADING' });
+    },
+    onError: (err) => log.debug({ err }, 'leader election attempt failed'),
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    schedulerName,
+    identity,
+    client,
+    elector,
+    loop,
+    isLeader: () => elector.isLeader(),
+    whenLeading: () => leadingNow,
+    bound: () => state.bound,
+    stop: () =>
+      (stopping ??= (async () => {
+        state.stopped = true;
+        await elector.stop(); // releases the lease first; its STOPPED_LEADING still finds the loop running
+        loop.send({ type: 'STOP' });
+        factory.stop();
+        queue.stop();
+        cache.stop();
+        await recorder.flush();
+      })()),
+  };
+}
+
+function wireInformers(factory: SharedInformerFactory, cache: SchedulerCache, queue: SchedulingQueue, schedulerName: string): void {
+  factory.informerFor(Resources.nodes).addEventHandler({
+    onAdd: (n) => {
+      cache.addNode(n as unknown as Node);
+      queue.moveAllToActiveOrBackoffQueue(ClusterEventType.NodeAdd);
+    },
+    onUpdate: (_, n) => {
+      cache.updateNode(n as unknown as Node);
+      queue.moveAllToActiveOrBackoffQueue(ClusterEventType.NodeUpdate);
+    },
+    onDelete: (n) => cache.removeNode(unwrap(n).metadata.name ?? ''),
+  });
+  factory.informerFor(Resources.namespaces).addEventHandler({
+    onAdd: (ns) => cache.setNamespace(ns),
+    onUpdate: (_, ns) => {
+      cache.setNamespace(ns);
+      queue.moveAllToActiveOrBackoffQueue(ClusterEventType.NamespaceChange);
+    },
+    onDelete: (ns) => cache.removeNamespace(unwrap(ns).metadata.name ?? ''),
+  });
+  const pdbs = factory.informerFor(Resources.podDisruptionBudgets);
+  const syncPdbs = (): void => cache.setPodDisruptionBudgets(pdbs.lister.list() as unknown as PodDisruptionBudget[]);
+  pdbs.addEventHandler({ onAdd: syncPdbs, onUpdate: syncPdbs, onDelete: syncPdbs });
+  factory.informerFor(Resources.pods).addEventHandler({
+    onAdd: (o) => podAdded(asPod(o), cache, queue, schedulerName),
+    onUpdate: (old, o) => podUpdated(asPod(old), asPod(o), cache, queue, schedulerName),
+    onDelete: (o) => podDeleted(asPod(unwrap(o)), cache, queue),
+  });
+}
+
+function podAdded(pod: Pod, cache: SchedulerCache, queue: SchedulingQueue, schedulerName: string): void {
+  if (isAssigned(pod)) {
+    if (isTerminal(pod)) return;
+    cache.addPod(pod);
+    queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodAdd);
+  } else if (isResponsibleFor(pod, schedulerName)) queue.add(pod);
+}
+
+function podUpdated(old: Pod, pod: Pod, cache: SchedulerCache, queue: SchedulingQueue, schedulerName: string): void {
+  if (isAssigned(pod)) {
+    if (!isAssigned(old)) queue.delete(pod); // bound: it leaves the queue (ours or another scheduler's)
+    if (isTerminal(pod)) {
+      cache.removePod(pod);
+      queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodDelete);
+      return;
+    }
+    cache.updatePod(pod);
+    queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodUpdate);
+  } else if (isResponsibleFor(pod, schedulerName)) queue.update(pod);
+  else queue.delete(pod);
+}
+
+function podDeleted(pod: Pod, cache: SchedulerCache, queue: SchedulingQueue): void {
+  if (isAssigned(pod)) {
+    cache.removePod(pod);
+    queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodDelete);
+  } else queue.delete(pod);
+}
+
+interface CycleContext {
+  readonly client: ApiClient;
+  readonly recorder: EventRecorder;
+  readonly framework: Framework;
+  readonly cache: SchedulerCache;
+  readonly queue: SchedulingQueue;
+  readonly random: Random;
+  readonly state: { nextStartNodeIndex: number; bound: number; stopped: boolean };
+  readonly log: ServiceHost['logger'];
+  readonly factory: SharedInformerFactory;
+}
+
+/** One scheduling cycle (schedule_one.go ScheduleOne); true when a pod was popped. */
+async function runCycle(ctx: CycleContext): Promise<boolean> {
+  if (ctx.state.stopped) return false;
+  const q = ctx.queue.pop();
+  if (q === undefined) return false;
+  const cycle = ctx.queue.currentCycle;
+  const pod = q.podInfo.pod;
+  const snapshot = ctx.cache.snapshot(ctx.queue.nominatedPods);
+  const result = scheduleOne(pod, snapshot, ctx.framework, ctx.random, { nextStartNodeIndex: ctx.state.nextStartNodeIndex });
+  ctx.state.nextStartNodeIndex = result.nextStartNodeIndex;
+  switch (result.type) {
+    case 'scheduled':
+      assumeAndBind(ctx, q, result.nodeName, cycle);
+      return true;
+    case 'nominated':
+      await preempt(ctx, q, result.nominatedNodeName, result.victims, result.lowerPriorityNominatedPods);
+      await reportUnschedulable(ctx, pod, result.message);
+      ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle);
+      return true;
+    case 'unschedulable':
+      if (result.clearNominatedNode && (pod.status?.nominatedNodeName ?? '') !== '') await setNominatedNode(ctx, pod, '');
+      await reportUnschedulable(ctx, pod, result.message);
+      ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle);
+      return true;
+    case 'error':
+      ctx.log.warn({ pod: pod.metadata?.name, message: result.message }, 'scheduling error');
+      await reportUnschedulable(ctx, pod, result.message);
+      ctx.queue.addUnschedulableIfNotPresent(q, new Set(), cycle);
+      return true;
+  }
+}
+
+/** Assume now (the next cycle counts the pod), bind in the background (the binding cycle). */
+function assumeAndBind(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, cycle: number): void {
+  const pod = q.podInfo.pod;
+  try {
+    ctx.cache.assumePod(pod, nodeName);
+  } catch (err) {
+    ctx.log.warn({ err, pod: pod.metadata?.name }, 'assume failed');
+    ctx.queue.addUnschedulableIfNotPresent(q, new Set(), cycle);
+    return;
+  }
+  const name = pod.metadata?.name ?? '';
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const uid = pod.metadata?.uid;
+  void ctx.client
+    .bind({ metadata: { name, namespace, ...(uid === undefined ? {} : { uid }) }, target: { kind: 'Node', name: nodeName } })
+    .then(
+      () => {
+        ctx.cache.finishBinding(pod);
+        ctx.queue.done(q.podInfo.key);
+        ctx.state.bound++;
+        void ctx.recorder.event(pod as unknown as KubeObject, 'Normal', 'Scheduled', scheduledMessage(pod, nodeName));
+      },
+      (err: unknown) => {
+        ctx.log.warn({ err, pod: name, node: nodeName }, 'binding failed');
+        ctx.cache.forgetPod(pod);
+        // Empty plugin set: back-off, then another try (handleBindingCycleError).
+        ctx.queue.addUnschedulableIfNotPresent(q, new Set(), cycle);
+      },
+    );
+}
+
+/** DefaultPreemption's outcome: victims deleted gracefully, the preemptor nominated to the node. */
+async function preempt(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, victims: readonly Pod[], lower: readonly Pod[]): Promise<void> {
+  const pod = q.podInfo.pod;
+  for (const victim of victims) {
+    const name = victim.metadata?.name ?? '';
+    const namespace = victim.metadata?.namespace ?? 'default';
+    void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`);
+    await ctx.client.delete(Resources.pods, name, { namespace }).catch((err: unknown) => ctx.log.warn({ err, victim: name }, 'preemption: victim not deleted'));
+  }
+  for (const other of lower) await setNominatedNode(ctx, other, '');
+  ctx.queue.setNominatedNode(pod, nodeName);
+  await setNominatedNode(ctx, pod, nodeName);
+}
+
+async function setNominatedNode(ctx: CycleContext, pod: Pod, nodeName: string): Promise<void> {
+  const name = pod.metadata?.name ?? '';
+  await ctx.client
+    .patchStatus(Resources.pods, name, 'merge', { status: { nominatedNodeName: nodeName === '' ? null : nodeName } }, { namespace: pod.metadata?.namespace ?? 'default' })
+    .catch((err: unknown) => ctx.log.warn({ err, pod: name }, 'nominatedNodeName not updated'));
+}
+
+/** PodScheduled=False (Unschedulable) on the pod and a FailedScheduling Warning Event. */
+async function reportUnschedulable(ctx: CycleContext, pod: Pod, message: string): Promise<void> {
+  const name = pod.metadata?.name ?? '';
+  const namespace = pod.metadata?.namespace ?? 'default';
+  void ctx.recorder.event(pod as unknown as KubeObject, 'Warning', 'FailedScheduling', message);
+  const existing = ((pod.status as { conditions?: PodCondition[] } | undefined)?.conditions ?? []) as readonly PodCondition[];
+  const conditions = unschedulableConditions(existing, message, new Date(ctx.client.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  await ctx.client
+    .patchStatus(Resources.pods, name, 'merge', { status: { conditions } }, { namespace })
+    .catch((err: unknown) => ctx.log.warn({ err, pod: name }, 'PodScheduled condition not updated'));
+}
