@@ -11,6 +11,9 @@ export const NODES_MAX = 1_000;
 /** Store members a local cluster runs: a Raft quorum of 1, 3 or 5 (etcd's recommended sizes). */
 export const STORE_MEMBER_COUNTS = [1, 3, 5] as const;
 export const DEFAULT_STORE_MEMBERS = 3;
+/** Scheduler instances of a local cluster: one leader, the rest standbys. */
+export const DEFAULT_SCHEDULERS = 1;
+export const SCHEDULERS_MAX = 5;
 
 // A cluster name is a NATS subject token (`skiff.<cluster>.`) and a directory name, so it gets
 // the intersection of both: DNS-label-like, as Kubernetes names are.
@@ -37,6 +40,14 @@ export function parseStoreMembers(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!(STORE_MEMBER_COUNTS as readonly number[]).includes(n)) {
     throw new OptionError(`invalid store member count ${JSON.stringify(value)}: use ${STORE_MEMBER_COUNTS.join(', ')} (an odd quorum)`);
+  }
+  return n;
+}
+
+export function parseSchedulers(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > SCHEDULERS_MAX) {
+    throw new OptionError(`invalid scheduler count ${JSON.stringify(value)}: use 1 to ${SCHEDULERS_MAX} (one leads, the others stand by)`);
   }
   return n;
 }
@@ -118,6 +129,8 @@ export interface UpOptions {
   readonly storeMembers?: number;
   /** HTTPS port of the API server; absent: a free loopback port. */
   readonly apiPort?: number;
+  /** Scheduler instances (1 leader + standbys); absent: DEFAULT_SCHEDULERS. */
+  readonly schedulers?: number;
 }
 
 /**
@@ -130,6 +143,7 @@ export function foregroundUpArgs(opts: UpOptions): string[] {
   if (opts.natsPort !== undefined) args.push('--nats-port', String(opts.natsPort));
   if (opts.storeMembers !== undefined) args.push('--store-members', String(opts.storeMembers));
   if (opts.apiPort !== undefined) args.push('--api-port', String(opts.apiPort));
+  if (opts.schedulers !== undefined) args.push('--schedulers', String(opts.schedulers));
   return args;
 }
 

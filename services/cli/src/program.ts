@@ -12,12 +12,14 @@ import {
   DEFAULT_CLUSTER,
   DEFAULT_DETACH_TIMEOUT_MS,
   DEFAULT_NODES,
+  DEFAULT_SCHEDULERS,
   DEFAULT_STORE_MEMBERS,
   parseClusterName,
   parseDurationMs,
   parseNatsUrls,
   parseNodes,
   parsePort,
+  parseSchedulers,
   parseStoreMembers,
   resolveDataDir,
   type UpOptions,
@@ -73,6 +75,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
     .addOption(new Option('--nats <urls>', 'use these NATS servers (comma-separated) instead of starting one').argParser(parser(parseNatsUrls)))
     .addOption(new Option('--nats-port <port>', 'client port of the managed nats-server (default: a free one)').argParser(parser(parsePort)))
     .addOption(new Option('--store-members <count>', 'store members: 1, 3 or 5').default(DEFAULT_STORE_MEMBERS).argParser(parser(parseStoreMembers)))
+    .addOption(new Option('--schedulers <count>', 'scheduler instances: 1 leads, the others stand by').default(DEFAULT_SCHEDULERS).argParser(parser(parseSchedulers)))
     .addOption(new Option('--api-port <port>', 'HTTPS port of the API server (default: a free one)').argParser(parser(parsePort)))
     .option('-d, --detach', 'run in the background; return once the cluster is ready')
     .addOption(
@@ -80,7 +83,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
         .default(DEFAULT_DETACH_TIMEOUT_MS, '60s')
         .argParser(parser(parseDurationMs)),
     )
-    .action(async (flags: ClusterFlags & { nodes: number; nats?: string[]; natsPort?: number; storeMembers: number; apiPort?: number; detach?: boolean; timeout: number }) => {
+    .action(async (flags: ClusterFlags & { nodes: number; nats?: string[]; natsPort?: number; storeMembers: number; schedulers: number; apiPort?: number; detach?: boolean; timeout: number }) => {
       if (flags.nats !== undefined && flags.natsPort !== undefined) {
         throw new OptionError('--nats and --nats-port exclude each other: --nats-port is for the nats-server skiff starts');
       }
@@ -91,6 +94,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
         natsUrls: flags.nats,
         natsPort: flags.natsPort,
         storeMembers: flags.storeMembers,
+        schedulers: flags.schedulers,
         ...(flags.apiPort === undefined ? {} : { apiPort: flags.apiPort }),
       };
       const defaultDataDir = defaultDataDirOf(flags.cluster);
