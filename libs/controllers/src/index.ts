@@ -20,3 +20,8 @@ export * from './daemon-set/daemon-set.sync.js';
 export * from './daemon-set/daemon-set-util.js';
 export * from './util/taints.js';
 export * from './util/node-affinity.js';
+export * from './node-lifecycle/node-lifecycle.js';
+export * from './node-lifecycle/node-health.js';
+export * from './node-lifecycle/node-taints.js';
+export * from './node-lifecycle/zone-limiter.js';
+export * from './node-lifecycle/taint-eviction.js';
