@@ -1,0 +1,9 @@
+// @skiff/kubelet-service: the kubelet as a process or an in-process component of `skiff up`:
+// node registration and heartbeats, pod workers over a container runtime, logs over NATS, static
+// pods with mirror pods.
+export * from './node-object.js';
+export * from './node-registration.js';
+export * from './pod-manager.js';
+export * from './logs-endpoint.js';
+export * from './static-pod-source.js';
+export * from './kubelet.js';
