@@ -2,6 +2,11 @@
 // on workloads shaped like kube-scheduler's scheduler_perf cases, reported next to the thresholds
 // kube-scheduler's CI holds itself to. Usage:
 //   node --import tsx libs/scheduler/bench/schedule.bench.ts [--quick] [--seed N] [--only name]
+// Writes bench/results/scheduler.json (not with --quick or --only, which measure a part).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SeededRandom, SimulationClock } from '@skiff/core';
 import { Framework, SchedulerCache, SchedulingQueue, defaultProfile, inTreeRegistry, scheduleOne, type Node, type Pod } from '../src/index.js';
 
@@ -173,11 +178,13 @@ function percentile(sorted: readonly number[], q: number): number {
 console.log(`@skiff/scheduler bench (seed ${seed}${quick ? ', --quick: 1/10 scale' : ''}); Node ${process.version}`);
 console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
 console.log('workload            nodes   pods  sched  preempt  failed    pods/s  pods/cpu-s   p50 ms   p99 ms   kube-scheduler threshold (pods/s)');
+const rows: Record<string, unknown>[] = [];
 for (const w of workloads) {
   if (only !== undefined && w.name !== only) continue;
   const o = run(w, new SeededRandom(seed));
   const sorted = [...o.latenciesMs].sort((a, b) => a - b);
   const podsPerSec = (w.pods / o.totalMs) * 1000;
+  rows.push({ workload: w.name, nodes: w.nodes, pods: w.pods, scheduled: o.scheduled, preemptions: o.preemptions, failed: o.failed, podsPerSec: Math.round(podsPerSec), podsPerCpuSec: Math.round((w.pods / o.cpuMs) * 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), kubeSchedulerThresholdPodsPerSec: w.thresholdPodsPerSec });
   console.log(
     [
       w.name.padEnd(18),
@@ -193,4 +200,12 @@ for (const w of workloads) {
       `   ${w.thresholdPodsPerSec}`,
     ].join(' '),
   );
+}
+if (quick || only !== undefined) console.log('--quick/--only: results not written');
+else {
+  const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results', 'scheduler.json');
+  mkdirSync(dirname(out), { recursive: true });
+  const meta = { date: new Date().toISOString(), node: process.version, cores: cpus().length, loadAverage: loadavg(), seed };
+  writeFileSync(out, JSON.stringify({ bench: '@skiff/scheduler scheduleOne throughput (in-process, no API)', ...meta, rows }, null, 2) + '\n');
+  console.log(`wrote ${out}`);
 }
