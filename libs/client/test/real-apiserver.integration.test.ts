@@ -12,10 +12,7 @@ import { apiRegistry, decodeProtobufBody, startApiServer, type ApiServer } from 
 import { NatsBus, startNatsServer, type NatsServerProcess } from '@skiff/bus';
 import { RealClock, SeededRandom } from '@skiff/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @skiff/apiserver does not export its REST core; an in-memory core needs it (remove this once the
-// package exports createApiCore and MemoryStorage).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { createApiCore, MemoryStorage } from '../../../services/apiserver/src/core/index.js';
+import { createApiCore, MemoryStorage } from '@skiff/apiserver';
 import { createApiClient, type ApiClient } from '../src/api-client.js';
 import { isAlreadyExists, isConflict, isNotFound, isResourceExpired, errorFromWatchStatus } from '../src/api-errors.js';
 import { createEventRecorder } from '../src/event-recorder.js';

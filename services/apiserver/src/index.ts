@@ -11,3 +11,4 @@ export type { Registry, ResourceMeta } from './http/registry.js';
 export * from './nats/api-protocol.js';
 export { COMPONENT_USER, toApiRequest } from './nats/api-endpoints.js';
 export { versionInfo } from './version.js';
+export { createApiCore, MemoryStorage, type ApiCore, type ApiCoreOptions } from './core/index.js';
