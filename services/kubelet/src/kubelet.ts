@@ -2,10 +2,9 @@
 // `kubelet/<node>`: the node agent (registration, NodeStatus, the node Lease), one pod worker per
 // pod, informers (its pods by spec.nodeName; configmaps, secrets and services for env and
 // volumes), the static pod source and the logs endpoint `kubelet.<node>.logs`.
-import { cpus, hostname, release, totalmem } from 'node:os';
+import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { statfsSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statfsSync } from 'node:fs';
 import type { ConfigMap, Pod, Secret, Service } from '@skiff/api';
 import { startServiceHost, type Clock, type Random, type ServiceHost, type ServiceLogger } from '@skiff/actors';
 import { NatsBus } from '@skiff/bus';
@@ -184,7 +183,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     statics?.start();
     host.setReady(true);
   })();
-  const logsEndpoint = await serveLogs(host, nodeName, cri, pods);
+  // The host stops the endpoint with itself.
+  await serveLogs(host, nodeName, cri, pods);
 
   let stopped: Promise<void> | undefined;
   const informers: Informer<never>[] = [podInformer, configMaps, secrets, services] as unknown as Informer<never>[];
@@ -196,7 +196,6 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       for (const i of informers) i.stop();
       agent.send({ type: 'STOP' });
       unsubscribeEvents();
-      void logsEndpoint;
       await host.stop();
     })());
   return { nodeName, host, client, pods, ready, stop };
