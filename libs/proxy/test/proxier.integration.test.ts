@@ -1,6 +1,7 @@
 // Real TCP on 127.0.0.0/8 (every 127.x address is local on Linux): node:http backends on
 // 127.0.1.1..3, each answering its own name, behind a Proxier listening on ClusterIPs in
 // 127.96.0.0/16 and NodePorts on 127.0.10.x.
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { MemoryNetwork } from '@skiff/bus';
@@ -206,6 +207,43 @@ describe('Proxier over real TCP', () => {
     await p.whenServing('127.96.0.31:8080/TCP');
     await expect(get('127.96.0.31', PORT)).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect((await metrics.render()).text).toMatch(/reason="no_endpoints"\} 1/);
+  });
+
+  it('streams 4 MB each way intact through backpressure, and forwards a half-close', async () => {
+    // An echo server that answers only after the client's FIN: the reply needs the half-close forwarded.
+    const echo = net.createServer({ allowHalfOpen: true }, (socket) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('end', () => socket.end(Buffer.concat(chunks)));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.1.5', resolve));
+    try {
+      const metrics = createProxyMetrics();
+      const p = proxier({ metrics });
+      const listener = tcpListener('127.96.0.32', PORT, [{ ip: '127.0.1.5', port: (echo.address() as net.AddressInfo).port }]);
+      p.sync([listener]);
+      await p.whenServing(listener.key);
+      const payload = randomBytes(4 * 1024 * 1024);
+      const received = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const socket = net.connect({ host: '127.96.0.32', port: PORT, allowHalfOpen: true }, () => socket.end(payload));
+        socket.on('error', reject);
+        // A slow reader at first, so that the proxy's writes to the client back up.
+        socket.pause();
+        setTimeout(() => socket.resume(), 200);
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        socket.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+      expect(received.length).toBe(payload.length);
+      expect(sha(received)).toBe(sha(payload));
+      await eventually(() => p.listeners()[0]!.activeConnections === 0, 'connection closed');
+      const text = (await metrics.render()).text;
+      expect(text).toContain(`direction="in"} ${payload.length}`);
+      expect(text).toContain(`direction="out"} ${payload.length}`);
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
   });
 
   it('listener actors spawned by a service host are visible to its inspector', async () => {
