@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { Pod } from '@skiff/scheduler';
+import { isResponsibleFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
+
+const pod = (spec: Pod['spec'] = {}, extra: Partial<Pod> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra });
+
+describe('pod rules', () => {
+  it('queues only live, unassigned pods of this scheduler (default-scheduler when unnamed)', () => {
+    expect(isResponsibleFor(pod(), 'default-scheduler')).toBe(true);
+    expect(isResponsibleFor(pod(), 'my-scheduler')).toBe(false);
+    expect(isResponsibleFor(pod({ schedulerName: 'my-scheduler' }), 'my-scheduler')).toBe(true);
+    expect(isResponsibleFor(pod({ nodeName: 'n1' }), 'default-scheduler')).toBe(false);
+    expect(isResponsibleFor(pod({}, { status: { phase: 'Failed' } }), 'default-scheduler')).toBe(false);
+    expect(isResponsibleFor(pod({}, { metadata: { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' } }), 'default-scheduler')).toBe(false);
+  });
+
+  it('replaces PodScheduled and keeps the transition time while it stays Unschedulable', () => {
+    const ready: PodCondition = { type: 'Ready', status: 'False' };
+    const first = unschedulableConditions([ready], 'm1', 't1');
+    expect(first).toEqual([ready, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'm1', lastProbeTime: null, lastTransitionTime: 't1' }]);
+    const second = unschedulableConditions(first, 'm2', 't2');
+    expect(second.filter((c) => c.type === 'PodScheduled')).toEqual([{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'm2', lastProbeTime: null, lastTransitionTime: 't1' }]);
+  });
+
+  it('says where a pod went', () => {
+    expect(scheduledMessage(pod(), 'node-1')).toBe('Successfully assigned ns/p to node-1');
+  });
+});
