@@ -1,7 +1,7 @@
 // Faults while the workload runs, drawn from the run's Random at random moments of simulated time:
 // partitions (random splits with clients on either side, or the leader cut off from everyone),
-// message drops, delays and duplicates, power losses of members (unsynced log bytes lost or torn)
-// and their restarts, leadership transfers. A profile weighs the kinds; `stop()` ends them and
+// message drops, delays and duplicates, power losses of members (unsynced log bytes lost or torn),
+// of the whole cluster at once, graceful stops, restarts, leadership transfers. A profile weighs the kinds; `stop()` ends them and
 // `heal()` lifts every network fault.
 
 import type { MemoryNetwork } from '@skiff/bus';
@@ -9,7 +9,19 @@ import type { Random, SimulationClock, TimerId } from '@skiff/core';
 import type { SimCluster } from './sim-cluster.js';
 import type { SimTrace } from './sim-trace.js';
 
-export type FaultKind = 'partition' | 'isolateLeader' | 'heal' | 'drop' | 'delay' | 'duplicate' | 'calm' | 'crash' | 'stop' | 'restart' | 'transfer';
+export type FaultKind =
+  | 'partition'
+  | 'isolateLeader'
+  | 'heal'
+  | 'drop'
+  | 'delay'
+  | 'duplicate'
+  | 'calm'
+  | 'crash'
+  | 'powerLoss'
+  | 'stop'
+  | 'restart'
+  | 'transfer';
 
 export interface FaultProfile {
   readonly name: string;
@@ -26,7 +38,7 @@ const NETWORK_WEIGHTS = { partition: 3, isolateLeader: 2, heal: 4, drop: 2, dela
 export const FAULT_PROFILES = {
   none: { name: 'none', intervalMs: { min: 1_000, max: 1_000 }, weights: {}, dropMax: 0, duplicateMax: 0, delayMaxMs: 0 },
   network: { name: 'network', intervalMs: { min: 100, max: 600 }, weights: NETWORK_WEIGHTS, dropMax: 0.2, duplicateMax: 0.1, delayMaxMs: 150 },
-  crash: { name: 'crash', intervalMs: { min: 150, max: 700 }, weights: { crash: 3, stop: 1, restart: 4, heal: 1, transfer: 1 }, dropMax: 0, duplicateMax: 0, delayMaxMs: 0 },
+  crash: { name: 'crash', intervalMs: { min: 150, max: 700 }, weights: { crash: 3, powerLoss: 0.5, stop: 1, restart: 4, heal: 1, transfer: 1 }, dropMax: 0, duplicateMax: 0, delayMaxMs: 0 },
   chaos: { name: 'chaos', intervalMs: { min: 100, max: 500 }, weights: { ...NETWORK_WEIGHTS, crash: 2, stop: 1, restart: 3 }, dropMax: 0.2, duplicateMax: 0.1, delayMaxMs: 150 },
 } as const satisfies Record<string, FaultProfile>;
 
@@ -134,6 +146,8 @@ export class FaultInjector {
         return '';
       case 'crash':
         return this.crash();
+      case 'powerLoss':
+        return this.powerLoss();
       case 'stop':
         return this.stopMember();
       case 'restart':
@@ -170,6 +184,14 @@ export class FaultInjector {
     const victim = this.victim();
     if (victim !== null) this.d.cluster.crash(victim, this.d.random);
     return victim;
+  }
+
+  /** The whole cluster loses power at once (no downMax): every running member, unsynced bytes lost. */
+  private powerLoss(): string | null {
+    const up = this.d.cluster.up;
+    if (up.length === 0) return null;
+    for (const name of up) this.d.cluster.crash(name, this.d.random);
+    return up.join(',');
   }
 
   private stopMember(): string | null {
