@@ -25,3 +25,6 @@ export * from './node-lifecycle/node-health.js';
 export * from './node-lifecycle/node-taints.js';
 export * from './node-lifecycle/zone-limiter.js';
 export * from './node-lifecycle/taint-eviction.js';
+export * from './endpoints/endpoints.sync.js';
+export * from './endpoints/endpoint-slice.sync.js';
+export * from './endpoints/pod-endpoints.js';

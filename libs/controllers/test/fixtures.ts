@@ -123,3 +123,9 @@ export function service(name: string, selector: Record<string, string> | undefin
     spec: { ...(selector === undefined ? {} : { selector }), ports: ports ?? [], clusterIP: '10.96.0.10', ...extra },
   };
 }
+
+/** The object an action carries (create, update, updateStatus), typed for the test. */
+export function objectOf<T>(action: { type: string } | undefined): T {
+  if (action === undefined || !('object' in action)) throw new Error(`no object in action ${action?.type ?? 'undefined'}`);
+  return (action as { object: unknown }).object as T;
+}
