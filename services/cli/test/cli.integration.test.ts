@@ -97,7 +97,8 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(up.out).toContain(`Skiff cluster ${cluster} is up`);
     expect(up.out).toContain(`skiff status --cluster ${cluster}`);
     state = readState();
-    expect(state.components).toEqual(['supervisor', 'store', 'apiserver']);
+    expect(state.components.slice(0, 4)).toEqual(['supervisor', 'store', 'apiserver', 'scheduler']);
+    expect(up.out).toMatch(/scheduler\s+scheduler-1 \(leader\)/);
     expect(up.out).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
     expect(up.out).toMatch(/API\s+https:\/\/127\.0\.0\.1:\d+/);
     expect(gone(state.pid)).toBe(false);
@@ -120,6 +121,7 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(table.code).toBe(0);
     expect(table.out.split('\n')[0]).toMatch(/^SERVICE\s+INSTANCE\s+ACTOR\s+MACHINE\s+STATE$/);
     expect(table.out).toMatch(/^supervisor\s+\S+\s+cluster\s+cluster\s+running$/m);
+    expect(table.out).toMatch(/^scheduler\s+scheduler-1\s+scheduler-loop-default-scheduler\s+scheduler-loop\s+leading/m);
     const json = await skiff('inspect', ...at(), '--json');
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.out) as { services: { service: string; actors: { id: string; state: unknown; definition?: unknown }[] }[] };
