@@ -1,0 +1,252 @@
+// Adapter: kube-controller-manager. Every instance runs the shared informers; only the instance
+// holding Lease kube-system/kube-controller-manager runs the controllers' workers (standbys keep
+// warm caches and take over when the lease lapses). Informer handlers only enqueue keys: an
+// owned object enqueues its controller owner (ownerReference with controller=true).
+
+import type { ServiceHost } from '@skiff/actors';
+import {
+  createApiClient,
+  createEventRecorder,
+  createSharedInformerFactory,
+  Resources,
+  startLeaderElector,
+  type ApiClient,
+  type DeletedFinalStateUnknown,
+  type KubeObject,
+  type LeaderElectionTimings,
+  type LeaderElector,
+  type SharedInformerFactory,
+} from '@skiff/client';
+import type { Random } from '@skiff/core';
+import type { Deployment, Lease, Node, Pod, ReplicaSet } from '@skiff/api';
+import {
+  controllerRefOf,
+  defaultNodeLifecycleConfig,
+  initialNodeLifecycleState,
+  monitorNodeHealth,
+  objectKey,
+  observeCreation,
+  observeDeletion,
+  syncDeployment,
+  syncReplicaSet,
+  syncTaintEviction,
+  type ListerView,
+  type NodeLifecycleConfig,
+} from '@skiff/controllers';
+import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
+
+export const LEASE_NAMESPACE = 'kube-system';
+export const LEASE_NAME = 'kube-controller-manager';
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'nodelifecycle', 'taint-eviction'] as const;
+export type ControllerName = (typeof ALL_CONTROLLERS)[number];
+
+export interface ControllerManagerOptions {
+  readonly host: ServiceHost;
+  readonly cluster: string;
+  readonly random: Random;
+  /** `--controllers`: names, `*` for all, `-name` to leave one out. Default all. */
+  readonly controllers?: readonly string[];
+  readonly nodeMonitorGracePeriodMs?: number;
+  readonly nodeMonitorPeriodMs?: number;
+  readonly leaderElection?: Partial<LeaderElectionTimings>;
+}
+
+export interface ControllerManager {
+  readonly identity: string;
+  readonly client: ApiClient;
+  readonly elector: LeaderElector;
+  readonly enabled: readonly ControllerName[];
+  isLeader(): boolean;
+  whenLeading(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Which controllers `--controllers` turns on (kube-controller-manager's syntax). */
+export function enabledControllers(flags: readonly string[] | undefined): ControllerName[] {
+  const list = flags === undefined || flags.length === 0 ? ['*'] : flags;
+  const all = list.includes('*');
+  return ALL_CONTROLLERS.filter((c) => !list.includes(`-${c}`) && (all || list.includes(c)));
+}
+
+type Tombstone<T> = T | DeletedFinalStateUnknown<T>;
+function unwrap<T>(obj: Tombstone<T>): T {
+  return (obj as { type?: unknown }).type === 'DeletedFinalStateUnknown' ? (obj as DeletedFinalStateUnknown<T>).obj : (obj as T);
+}
+
+export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
+  const { host } = opts;
+  const clock = host.clock;
+  const log = host.logger;
+  const identity = host.instance;
+  const client = createApiClient({ bus: host.bus, cluster: opts.cluster, clock, random: opts.random, fieldManager: LEASE_NAME });
+  const recorder = createEventRecorder({ client, source: { component: 'controller-manager', host: identity }, onError: (err) => log.debug({ err }, 'event not recorded') });
+  const factory = createSharedInformerFactory({ client, clock, random: opts.random, inspect: host.inspector.inspect, onError: (r, what, err) => log.warn({ err, resource: r.resource, what }, 'informer error') });
+  const deps: ControllerDeps = { host, client, recorder };
+  const enabled = enabledControllers(opts.controllers);
+  const config: NodeLifecycleConfig = {
+    ...defaultNodeLifecycleConfig,
+    ...(opts.nodeMonitorGracePeriodMs === undefined ? {} : { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }),
+    ...(opts.nodeMonitorPeriodMs === undefined ? {} : { nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs }),
+  };
+  const controllers = wireControllers(factory, deps, enabled, opts.random, config);
+
+  factory.start();
+  await factory.waitForCacheSync();
+
+  let leading: (() => void) | undefined;
+  const leadingNow = new Promise<void>((resolve) => (leading = resolve));
+  const elector = startLeaderElector({
+    client,
+    namespace: LEASE_NAMESPACE,
+    name: LEASE_NAME,
+    identity,
+    ...(opts.leaderElection === undefined ? {} : { timings: opts.leaderElection }),
+    random: opts.random,
+    clock,
+    inspect: host.inspector.inspect,
+    onStartedLeading: () => {
+      log.info({ identity, controllers: enabled }, 'started leading');
+      for (const c of controllers) c.run();
+      leading?.();
+    },
+    onStoppedLeading: () => {
+      // kube-controller-manager exits here; in-process we stop the workers and stand by no more.
+      log.warn({ identity }, 'stopped leading: controllers stopped');
+      void Promise.all(controllers.map((c) => c.stop()));
+    },
+    onError: (err) => log.debug({ err }, 'leader election attempt failed'),
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    identity,
+    client,
+    elector,
+    enabled,
+    isLeader: () => elector.isLeader(),
+    whenLeading: () => leadingNow,
+    stop: () =>
+      (stopping ??= (async () => {
+        await elector.stop();
+        await Promise.all(controllers.map((c) => c.stop()));
+        factory.stop();
+        await recorder.flush();
+      })()),
+  };
+}
+
+function view<T extends KubeObject>(factory: SharedInformerFactory, resource: (typeof Resources)[keyof typeof Resources]): ListerView<T> {
+  return factory.informerFor<T>(resource).lister as unknown as ListerView<T>;
+}
+
+function wireControllers(factory: SharedInformerFactory, deps: ControllerDeps, enabled: readonly ControllerName[], random: Random, config: NodeLifecycleConfig): RunningControllerHandle[] {
+  const clock = deps.host.clock;
+  const pods = view<Pod>(factory, Resources.pods);
+  const replicaSets = view<ReplicaSet>(factory, Resources.replicaSets);
+  const deployments = view<Deployment>(factory, Resources.deployments);
+  const nodes = view<Node>(factory, Resources.nodes);
+  const leases = view<Lease>(factory, Resources.leases);
+  const out: RunningControllerHandle[] = [];
+  if (enabled.includes('replicaset')) out.push(replicaSetController(factory, deps, { pods, replicaSets }, random));
+  if (enabled.includes('deployment')) {
+    const c = createController({ name: 'deployment', sync: (key) => syncDeployment(key, { deployments, replicaSets, pods }, { nowMs: clock.now() }) }, deps);
+    const enqueueSelf = (d: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(d)));
+    factory.informerFor(Resources.deployments).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, d) => enqueueSelf(d), onDelete: enqueueSelf });
+    const enqueueOwner = (o: Tombstone<KubeObject>): void => enqueueController(c, unwrap(o), 'Deployment');
+    factory.informerFor(Resources.replicaSets).addEventHandler({ onAdd: enqueueOwner, onUpdate: (old, rs) => (enqueueOwner(old), enqueueOwner(rs)), onDelete: enqueueOwner });
+    // Recreate waits for old pods to go: a pod deletion wakes the Deployment owning its ReplicaSet.
+    factory.informerFor(Resources.pods).addEventHandler({
+      onDelete: (p) => {
+        const ref = controllerRefOf(unwrap(p));
+        const rs = ref?.kind === 'ReplicaSet' ? replicaSets.get(ref.name, unwrap(p).metadata.namespace) : undefined;
+        if (rs !== undefined) enqueueController(c, rs, 'Deployment');
+      },
+    });
+    out.push(c);
+  }
+  if (enabled.includes('nodelifecycle')) out.push(nodeLifecycleController(factory, deps, { nodes, leases, pods }, config));
+  if (enabled.includes('taint-eviction')) {
+    const c = createController({ name: 'taint-eviction', sync: (key) => syncTaintEviction(key, { nodes, pods }, { nowMs: clock.now() }) }, deps);
+    const enqueueNode = (n: Tombstone<KubeObject>): void => c.enqueue(unwrap(n).metadata.name ?? '');
+    factory.informerFor(Resources.nodes).addEventHandler({ onAdd: enqueueNode, onUpdate: (_, n) => enqueueNode(n), onDelete: enqueueNode });
+    const enqueuePodNode = (p: Tombstone<KubeObject>): void => {
+      const nodeName = (unwrap(p) as Pod).spec?.nodeName;
+      if (nodeName !== undefined && nodeName !== '') c.enqueue(nodeName);
+    };
+    factory.informerFor(Resources.pods).addEventHandler({ onAdd: enqueuePodNode, onUpdate: (_, p) => enqueuePodNode(p) });
+    out.push(c);
+  }
+  return out;
+}
+
+function enqueueController(c: RunningControllerHandle, obj: KubeObject, kind: string): void {
+  const ref = controllerRefOf(obj);
+  if (ref?.kind === kind) c.enqueue(`${obj.metadata.namespace ?? ''}/${ref.name}`);
+}
+
+function replicaSetController(
+  factory: SharedInformerFactory,
+  deps: ControllerDeps,
+  listers: { pods: ListerView<Pod>; replicaSets: ListerView<ReplicaSet> },
+  random: Random,
+): RunningControllerHandle {
+  const clock = deps.host.clock;
+  const c = createController({ name: 'replicaset', workers: 2, sync: (key, expectations) => syncReplicaSet(key, listers, { nowMs: clock.now(), random, expectations }) }, deps);
+  const enqueueSelf = (rs: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(rs)));
+  factory.informerFor(Resources.replicaSets).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, rs) => enqueueSelf(rs), onDelete: enqueueSelf });
+  const ownerKey = (p: KubeObject): string | undefined => {
+    const ref = controllerRefOf(p);
+    return ref?.kind === 'ReplicaSet' ? `${p.metadata.namespace ?? ''}/${ref.name}` : undefined;
+  };
+  const deleted = (p: KubeObject): void => {
+    const key = ownerKey(p);
+    if (key === undefined) return;
+    c.observe((exp) => observeDeletion(exp, key, objectKey(p)));
+    c.enqueue(key);
+  };
+  factory.informerFor(Resources.pods).addEventHandler({
+    onAdd: (p) => {
+      const key = ownerKey(p);
+      if (key === undefined) return;
+      // A pod already being deleted when first seen counts as its deletion observed (addPod).
+      if (p.metadata.deletionTimestamp !== undefined) return deleted(p);
+      c.observe((exp) => observeCreation(exp, key));
+      c.enqueue(key);
+    },
+    onUpdate: (old, p) => {
+      if (p.metadata.deletionTimestamp !== undefined && old.metadata.deletionTimestamp === undefined) return deleted(p);
+      const oldKey = ownerKey(old);
+      const key = ownerKey(p);
+      if (oldKey !== undefined && oldKey !== key) c.enqueue(oldKey);
+      if (key !== undefined) c.enqueue(key);
+    },
+    onDelete: (p) => deleted(unwrap(p)),
+  });
+  return c;
+}
+
+/** One key, re-synced every nodeMonitorPeriod: the node lifecycle controller's monitorNodeHealth. */
+function nodeLifecycleController(
+  factory: SharedInformerFactory,
+  deps: ControllerDeps,
+  listers: { nodes: ListerView<Node>; leases: ListerView<Lease>; pods: ListerView<Pod> },
+  config: NodeLifecycleConfig,
+): RunningControllerHandle {
+  const clock = deps.host.clock;
+  let state = initialNodeLifecycleState;
+  const c = createController(
+    {
+      name: 'nodelifecycle',
+      sync: () => {
+        const result = monitorNodeHealth(listers, state, { nowMs: clock.now(), config });
+        state = result.state;
+        return { actions: result.actions, requeueAfterMs: Math.min(result.requeueAfterMs, config.nodeMonitorPeriodMs) };
+      },
+    },
+    deps,
+  );
+  const poke = (): void => c.enqueue('monitor');
+  factory.informerFor(Resources.nodes).addEventHandler({ onAdd: poke, onDelete: poke });
+  c.enqueue('monitor');
+  return c;
+}

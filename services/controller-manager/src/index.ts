@@ -1,0 +1,5 @@
+export * from './controller-manager.js';
+export * from './controller-runner.js';
+export * from './executor.js';
+export * from './start.js';
+export * from './duration.js';

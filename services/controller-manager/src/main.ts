@@ -1,0 +1,49 @@
+// `node --import tsx services/controller-manager/src/main.ts --nats URLS [--cluster local]
+//  [--instance NAME] [--node-monitor-grace-period 40s] [--controllers *]`
+// One controller-manager replica as a process. Only wiring: parse, start (start.ts), stop on
+// signals. Several replicas elect one leader on Lease kube-system/kube-controller-manager.
+
+import { hostname } from 'node:os';
+import { Command } from 'commander';
+import { createLogger, onShutdownSignals } from '@skiff/actors';
+import { RealClock } from '@skiff/core';
+import { parseDurationMs } from './duration.js';
+import { startControllerManagerProcess } from './start.js';
+
+export const CONTROLLER_MANAGER_VERSION = '0.1.0';
+
+interface Flags {
+  nats: string;
+  cluster: string;
+  instance: string;
+  nodeMonitorGracePeriod: string;
+  controllers: string;
+}
+
+const program = new Command('controller-manager')
+  .description('Skiff kube-controller-manager: runs the controllers that drive objects to their spec')
+  .requiredOption('--nats <urls>', 'NATS servers, comma-separated')
+  .option('--cluster <name>', 'cluster name (NATS subjects skiff.<cluster>.*)', 'local')
+  .option('--instance <name>', "this replica's name (the Lease holderIdentity)", hostname().split('.')[0]?.replace(/[^A-Za-z0-9_-]/g, '-') || 'controller-manager')
+  .option('--node-monitor-grace-period <duration>', 'a node whose Lease is older than this is marked Unknown', '40s')
+  .option('--controllers <names>', 'comma-separated controllers; * for all, -name to disable one', '*')
+  .action(async (flags: Flags) => {
+    const logger = createLogger({ component: 'controller-manager', instance: flags.instance });
+    const running = await startControllerManagerProcess({
+      natsUrls: flags.nats.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+      cluster: flags.cluster,
+      instance: flags.instance,
+      version: CONTROLLER_MANAGER_VERSION,
+      clock: new RealClock(),
+      logger,
+      nodeMonitorGracePeriodMs: parseDurationMs(flags.nodeMonitorGracePeriod),
+      controllers: flags.controllers.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    });
+    logger.info({ controllers: running.manager.enabled }, 'started; waiting for leadership');
+    onShutdownSignals(running, { logger });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`controller-manager: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
