@@ -56,10 +56,11 @@ export interface StoreSimOptions {
  */
 export const KNOWN_ISSUES = {
   /**
-   * services/store member.ts saveSnapshot: a snapshot save in flight when the member is halted (a
-   * crash) or stopped fails afterwards, and its catch calls fatal() -> onFatal although halt()
-   * promised that nothing more is handled (a supervisor would restart a member it meant to stop).
-   * Replay: npm run sim:store -- --seed 2014 --members 3 --faults crash
+   * services/store snapshotter.ts save(): a snapshot save in flight when the member is halted (a
+   * crash) or stopped fails afterwards, and its catch calls port.fatal -> Member.fatal -> onFatal
+   * (and logs fatal) although halt() promised that nothing more is handled; a supervisor would
+   * restart a member it meant to stop. Fix: return early in the catch when port.stopped() (or in
+   * Member.fatal when the phase is 'stopped'). Replay: npm run sim:store -- --seed 2014 --members 3 --faults crash
    */
   'fatal-after-halt': { seed: 2014, members: 3, faults: 'crash' },
 } as const;
