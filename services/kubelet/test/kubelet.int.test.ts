@@ -159,6 +159,21 @@ describe('pods', () => {
     firstPid = pid;
   }, T);
 
+  it('follows the log of the restarted container (kubectl logs -f): new probe requests arrive as chunks', async () => {
+    const req = encode({ type: 'kubelet.logs', namespace: 'default', pod: name, container: 'web', tailLines: 0, follow: true });
+    const types: string[] = [];
+    let text = '';
+    for await (const m of k.host.bus.requestStream(logsSubject(CLUSTER, NODE), req, { idleTimeoutMs: 10_000 })) {
+      const env = decode(m.data) as { type: string; text?: string };
+      types.push(env.type);
+      text += env.text ?? '';
+      if (/"GET \/ HTTP\/1\.1" 200/.test(text) || types.length > 50) break;
+    }
+    expect(types[0]).toBe('kubelet.logs.opened');
+    expect(types.slice(1).every((t) => t === 'kubelet.logs.chunk')).toBe(true);
+    expect(text).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+  }, T);
+
   it('deletes gracefully: the process stops, then the kubelet removes the pod from the API', async () => {
     await k.client.delete(Resources.pods, name, { namespace: 'default' });
     await waitFor('pod gone from the API', async () => ((await getPod(name)) === undefined ? true : undefined));
