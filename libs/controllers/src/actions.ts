@@ -98,6 +98,7 @@ export interface PatchAction {
   readonly patchType: PatchType;
   readonly patch: unknown;
   readonly subresource?: 'status' | 'scale';
+  readonly requireAbsentOwners?: readonly ObjectReference[];
 }
 
 export interface DeleteAction {
@@ -108,6 +109,12 @@ export interface DeleteAction {
   /** DeleteOptions.preconditions: the delete fails with 409 if the object changed identity or version. */
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
   readonly propagationPolicy?: PropagationPolicy;
+  /**
+   * The garbage collector decided from a cache that these owners are gone: the executor must
+   * confirm it with live GETs (not found, or found with another uid) before acting, as
+   * Kubernetes' isDangling does; if one exists, skip the action and requeue.
+   */
+  readonly requireAbsentOwners?: readonly ObjectReference[];
   readonly expectation?: ExpectationTag;
   readonly successEvent?: EventAction;
   readonly failureEvent?: FailureEvent;

@@ -28,3 +28,4 @@ export * from './node-lifecycle/taint-eviction.js';
 export * from './endpoints/endpoints.sync.js';
 export * from './endpoints/endpoint-slice.sync.js';
 export * from './endpoints/pod-endpoints.js';
+export * from './garbage-collector/garbage-collector.js';
