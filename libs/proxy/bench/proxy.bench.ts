@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Proxier } from '../src/index.js';
@@ -92,6 +93,7 @@ interface Phase {
   /** CPU time used during the phase by the backend and by the proxy process (µs). */
   readonly backendCpuUs: number;
   readonly proxyCpuUs: number;
+  readonly clientCpuUs: number;
 }
 
 interface Children {
@@ -145,10 +147,12 @@ function connectionLoop(host: string, port: number, deadline: number, latencies:
 async function phase(target: Phase['target'], host: string, port: number, opts: Options, durationMs: number, children: Children): Promise<Phase> {
   const latenciesMs: number[] = [];
   const [backendBefore, proxyBefore] = await Promise.all([children.backend.cpuUs(), children.proxy.cpuUs()]);
+  const clientBefore = process.cpuUsage();
   const start = performance.now();
   const deadline = start + durationMs;
   const results = await Promise.all(Array.from({ length: opts.connections }, () => connectionLoop(host, port, deadline, latenciesMs)));
   const elapsedMs = performance.now() - start;
+  const clientCpu = process.cpuUsage(clientBefore);
   const [backendAfter, proxyAfter] = await Promise.all([children.backend.cpuUs(), children.proxy.cpuUs()]);
   return {
     target,
@@ -158,6 +162,7 @@ async function phase(target: Phase['target'], host: string, port: number, opts: 
     latenciesMs,
     backendCpuUs: backendAfter - backendBefore,
     proxyCpuUs: proxyAfter - proxyBefore,
+    clientCpuUs: clientCpu.user + clientCpu.system,
   };
 }
 
@@ -180,6 +185,7 @@ function summarize(phases: readonly Phase[]) {
     p99Ms: round3(percentile(sorted, 99)),
     backendCpuUsPerRequest: round3(phases.reduce((n, p) => n + p.backendCpuUs, 0) / requests),
     proxyCpuUsPerRequest: round3(phases.reduce((n, p) => n + p.proxyCpuUs, 0) / requests),
+    clientCpuUsPerRequest: round3(phases.reduce((n, p) => n + p.clientCpuUs, 0) / requests),
   };
 }
 
@@ -229,6 +235,10 @@ async function runClient(opts: Options): Promise<void> {
     const d = summarize(phases.filter((p) => p.target === 'direct'));
     const p = summarize(phases.filter((p) => p.target === 'proxy'));
     const lossPct = Math.round((1 - p.requestsPerSecond / d.requestsPerSecond) * 1000) / 10;
+    // When every core is busy, throughput follows the CPU spent per request by all processes.
+    const cpuDirect = d.clientCpuUsPerRequest + d.backendCpuUsPerRequest;
+    const cpuProxied = p.clientCpuUsPerRequest + p.backendCpuUsPerRequest + p.proxyCpuUsPerRequest;
+    const cpuBoundLossPct = Math.round((1 - cpuDirect / cpuProxied) * 1000) / 10;
     const report = {
       bench: 'proxy',
       date: new Date().toISOString(),
@@ -237,6 +247,8 @@ async function runClient(opts: Options): Promise<void> {
       direct: d,
       proxy: p,
       throughputLossPct: lossPct,
+      cpuBoundLossPct,
+      loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
       p99AddedMs: Math.round((p.p99Ms - d.p99Ms) * 1000) / 1000,
       goalMaxLossPct: GOAL_MAX_LOSS_PCT,
       goalMet: lossPct <= GOAL_MAX_LOSS_PCT,

@@ -10,4 +10,5 @@ export * from './listener.machine.js';
 export * from './listener-socket.js';
 export * from './proxy-metrics.js';
 export * from './tcp-forwarder.js';
+export * from './udp-forwarder.js';
 export * from './proxier.js';

@@ -8,7 +8,7 @@ import type { ListenerEvent, SocketCommand, SocketInput } from './listener.machi
 import type { OpenError } from './listener-policy.js';
 import { ListenError } from './tcp-forwarder.js';
 
-/** What a listener needs from its transport (TCP today; UDP would implement the same). */
+/** What a listener needs from its transport (TcpForwarder, UdpForwarder). */
 export interface SocketForwarder {
   listen(): Promise<void>;
   update(listener: Listener): void;

@@ -7,7 +7,7 @@
 // server (drain stops accepting first), so a new listener binds while the old one's connections
 // finish; its actor id gets a suffix.
 //
-// Only TCP is forwarded; listeners of other protocols are returned as `skipped` by sync().
+// TCP and UDP are forwarded; SCTP listeners are returned as `skipped` by sync().
 
 import { RealClock, type Clock } from '@skiff/core';
 import type { Service } from '@skiff/api';
@@ -18,9 +18,10 @@ import type { PickerTunables } from './endpoint-picker.js';
 import { Protocol, type Listener } from './listener.js';
 import { listenerMachine, type ListenerInput, type ListenerMachine } from './listener.machine.js';
 import type { ListenerTunables, OpenError } from './listener-policy.js';
-import { forwarderSocket } from './listener-socket.js';
+import { forwarderSocket, type SocketForwarder } from './listener-socket.js';
 import type { ProxyMetrics } from './proxy-metrics.js';
 import { TcpForwarder, type ForwarderStats, type ForwarderTunables } from './tcp-forwarder.js';
+import { UdpForwarder, type UdpForwarderTunables } from './udp-forwarder.js';
 
 /** Matches ServiceHost.spawn, so `(m, o) => host.spawn(m, o)` can be passed. */
 export type SpawnListener = (machine: ListenerMachine, opts: { readonly id: string; readonly input: ListenerInput }) => Actor<ListenerMachine>;
@@ -39,6 +40,7 @@ export interface ProxierOptions {
   readonly logger?: ProxyLogger;
   readonly listener?: Partial<ListenerTunables>;
   readonly forwarder?: Partial<ForwarderTunables>;
+  readonly udp?: Partial<UdpForwarderTunables>;
   readonly picker?: Partial<PickerTunables>;
 }
 
@@ -59,14 +61,16 @@ export interface SyncResult extends ListenerDiff {
   readonly skipped: readonly Listener[];
 }
 
+type Forwarder = SocketForwarder & { stats(): ForwarderStats };
+
 interface Entry {
   readonly actorId: string;
   readonly actor: Actor<ListenerMachine>;
-  readonly forwarder: TcpForwarder;
+  readonly forwarder: Forwarder;
   readonly done: Promise<void>;
 }
 
-const SUPPORTED: ReadonlySet<string> = new Set([Protocol.TCP]);
+const SUPPORTED: ReadonlySet<string> = new Set([Protocol.TCP, Protocol.UDP]);
 
 export class Proxier {
   private readonly clock: Clock;
@@ -120,12 +124,7 @@ export class Proxier {
   }
 
   private open(listener: Listener): void {
-    const forwarder = new TcpForwarder(listener, {
-      clock: this.clock,
-      ...(this.opts.metrics === undefined ? {} : { metrics: this.opts.metrics.forListener(listener) }),
-      ...(this.opts.forwarder === undefined ? {} : { tunables: this.opts.forwarder }),
-      ...(this.opts.picker === undefined ? {} : { picker: this.opts.picker }),
-    });
+    const forwarder = this.forwarderFor(listener);
     const machine = listenerMachine.provide({ actors: { socket: forwarderSocket(forwarder) } });
     const actorId = this.actorIdFor(listener.key);
     const input: ListenerInput = { listener, ...(this.opts.listener === undefined ? {} : { tunables: this.opts.listener }) };
@@ -139,6 +138,16 @@ export class Proxier {
     });
     actor.on('drainTimedOut', (e) => this.opts.logger?.warn({ listener: e.key }, 'drain timed out; open connections cut'));
     void done.then(() => this.draining.delete(entry));
+  }
+
+  private forwarderFor(listener: Listener): Forwarder {
+    const common = {
+      clock: this.clock,
+      ...(this.opts.metrics === undefined ? {} : { metrics: this.opts.metrics.forListener(listener) }),
+      ...(this.opts.picker === undefined ? {} : { picker: this.opts.picker }),
+    };
+    if (listener.protocol === Protocol.UDP) return new UdpForwarder(listener, { ...common, ...(this.opts.udp === undefined ? {} : { tunables: this.opts.udp }) });
+    return new TcpForwarder(listener, { ...common, ...(this.opts.forwarder === undefined ? {} : { tunables: this.opts.forwarder }) });
   }
 
   private drain(key: string): void {
