@@ -29,3 +29,4 @@ export * from './endpoints/endpoints.sync.js';
 export * from './endpoints/endpoint-slice.sync.js';
 export * from './endpoints/pod-endpoints.js';
 export * from './garbage-collector/garbage-collector.js';
+export * from './namespace/namespace.sync.js';
