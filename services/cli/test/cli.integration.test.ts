@@ -97,7 +97,8 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(up.out).toContain(`Skiff cluster ${cluster} is up`);
     expect(up.out).toContain(`skiff status --cluster ${cluster}`);
     state = readState();
-    expect(state.components.slice(0, 4)).toEqual(['supervisor', 'store', 'apiserver', 'scheduler']);
+    expect(state.components.slice(0, 5)).toEqual(['supervisor', 'store', 'apiserver', 'controller-manager', 'scheduler']);
+    expect(up.out).toMatch(/controllers .* \(leader\)/);
     expect(up.out).toMatch(/scheduler\s+scheduler-1 \(leader\)/);
     expect(up.out).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
     expect(up.out).toMatch(/API\s+https:\/\/127\.0\.0\.1:\d+/);
