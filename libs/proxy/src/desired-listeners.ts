@@ -62,6 +62,23 @@ export function desiredListeners(
   return [...byKey.values()].sort((a, b) => compareStrings(a.key, b.key));
 }
 
+/** Ready endpoint addresses of each headless service (`ns/name` -> IPs), for DNS: any port counts. */
+export function desiredHeadlessAddresses(services: readonly Service[], endpoints: readonly EndpointsSource[]): Map<string, string[]> {
+  const index = indexEndpoints(endpoints);
+  const out = new Map<string, string[]>();
+  for (const service of services) {
+    if (service.spec?.clusterIP !== 'None' || service.metadata.name === undefined) continue;
+    const key = `${service.metadata.namespace ?? 'default'}/${service.metadata.name}`;
+    const slices = index.slices.get(key);
+    const ips =
+      slices !== undefined
+        ? slices.flatMap((s) => s.endpoints.filter((e) => e.conditions?.ready ?? true).flatMap((e) => e.addresses.slice(0, 1)))
+        : (index.endpoints.get(key)?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip));
+    out.set(key, [...new Set(ips)].sort(compareStrings));
+  }
+  return out;
+}
+
 function serviceListeners(service: Service, index: EndpointsIndex, nodeAddresses: readonly string[], options: DesiredListenersOptions): Listener[] {
   const spec = service.spec;
   const namespace = service.metadata.namespace ?? 'default';

@@ -11,4 +11,7 @@ export * from './listener-socket.js';
 export * from './proxy-metrics.js';
 export * from './tcp-forwarder.js';
 export * from './udp-forwarder.js';
+export * from './dns-message.js';
+export * from './dns-records.js';
+export * from './dns-responder.js';
 export * from './proxier.js';
