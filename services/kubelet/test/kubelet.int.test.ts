@@ -85,6 +85,10 @@ function webPod(name: string, pidFile: string): Pod {
   };
 }
 
+function kubectl(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, timeout: 30_000 });
+}
+
 describe('node', () => {
   it('registers the Node with labels, taints, capacity, addresses and node info, Ready', async () => {
     const node = await waitFor('Node Ready', async () => {
@@ -107,7 +111,7 @@ describe('node', () => {
   }, T);
 
   it('kubectl get nodes shows the node Ready', async () => {
-    const { stdout } = await promisify(execFile)('/usr/bin/kubectl', ['get', 'nodes', '-o', 'json'], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, timeout: 30_000 });
+    const { stdout } = await kubectl(['get', 'nodes', '-o', 'json']);
     const items = (JSON.parse(stdout) as any).items as any[];
     const node = items.find((n) => n.metadata.name === NODE);
     expect(node.status.conditions.find((x: any) => x.type === 'Ready').status).toBe('True');
@@ -141,6 +145,13 @@ describe('pods', () => {
     const msg = decode(reply.data) as { type: string; text?: string };
     expect(msg.type).toBe('kubelet.logs.text');
     expect(msg.text).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+  }, T);
+
+  it('kubectl logs reaches the kubelet through the apiserver (pods/log)', async () => {
+    const { stdout } = await kubectl(['logs', name, '-c', 'web', '--tail=2']);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => /"GET \/ HTTP\/1\.1" 200/.test(l))).toBe(true);
   }, T);
 
   it('restarts a killed container: restartCount 1, Ready again, a new process', async () => {

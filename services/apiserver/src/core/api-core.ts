@@ -27,7 +27,7 @@ import { createEviction } from './subresources/eviction.js';
 import { REVIEWS } from './subresources/reviews.js';
 import { getScale, patchScale, updateScale } from './subresources/scale.js';
 import { createToken } from './subresources/token.js';
-import type { ApiCore, ApiRequest, ApiResult } from './types.js';
+import type { ApiCore, ApiRequest, ApiResult, PodLogSource } from './types.js';
 import { updateFromRequest } from './update.js';
 import { watchObjects } from './watch.js';
 import { WatchCacheHub } from './watch-cache-hub.js';
@@ -60,6 +60,8 @@ export interface ApiCoreOptions {
   readonly bootstrap?: boolean;
   /** XState inspection of the cacher actor (the service host's inspector). */
   readonly inspect?: (event: InspectionEvent) => void;
+  /** pods/log; without it pods/log answers 501. */
+  readonly podLogs?: PodLogSource;
 }
 
 export function createApiCore(opts: ApiCoreOptions): ApiCore {
@@ -214,6 +216,10 @@ class Core implements ApiCore {
       if (sub === 'binding') return object(201, await createBinding(ctx, info, req, name));
       if (sub === 'eviction') return object(201, await createEviction(ctx, info, req, name));
       if (sub === 'token') return object(201, await createToken(ctx, info, req, name));
+    }
+    if (sub === 'log' && req.verb === 'get' && info.group === '' && info.resource === 'pods' && this.opts.podLogs !== undefined) {
+      const pod = await getObject(ctx, info, { ...req, subresource: '' });
+      return { kind: 'text', ...(await this.opts.podLogs(pod, req.query)) };
     }
     return fail(notImplemented(`${info.resource}/${sub}`));
   }

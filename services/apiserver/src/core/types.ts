@@ -49,7 +49,12 @@ export interface WatchEvent {
 export type ApiResult =
   /** 200/201; a KubeObject, a List (kind XxxList with metadata.resourceVersion/continue, items) or a Status. */
   | { readonly kind: 'object'; readonly status: number; readonly object: KubeObject }
-  | { readonly kind: 'watch'; readonly events: AsyncIterable<WatchEvent>; cancel(): void };
+  | { readonly kind: 'watch'; readonly events: AsyncIterable<WatchEvent>; cancel(): void }
+  /** 200 text/plain, streamed (pods/log: the kubelet's answer, as it comes with follow=true). */
+  | { readonly kind: 'text'; readonly chunks: AsyncIterable<string>; cancel(): void };
+
+/** Where pods/log comes from: the pod's kubelet (the apiserver's kubelet client; Skiff: NATS). */
+export type PodLogSource = (pod: KubeObject, query: URLSearchParams) => Promise<{ readonly chunks: AsyncIterable<string>; cancel(): void }>;
 
 export interface ApiCore {
   handle(req: ApiRequest): Promise<ApiResult>;

@@ -97,7 +97,28 @@ export async function handleResource(
     result.cancel();
     return;
   }
+  if (result.kind === 'text') {
+    await streamText(res, result);
+    return;
+  }
   streamWatch(deps, r, req, res, result, format, includeObject);
+}
+
+/** pods/log: text/plain, written as the chunks come; the client going away cancels the source. */
+async function streamText(res: ServerResponse, source: { chunks: AsyncIterable<string>; cancel(): void }): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.on('close', () => source.cancel());
+  try {
+    for await (const chunk of source.chunks) {
+      if (res.destroyed) break;
+      res.write(chunk);
+    }
+  } catch {
+    // The kubelet went away mid-stream: the headers are out, so the log just ends (as Kubernetes').
+  } finally {
+    source.cancel();
+    res.end();
+  }
 }
 
 function streamWatch(

@@ -115,6 +115,10 @@ export async function startNatsApi(opts: NatsApiOptions): Promise<NatsApi> {
             result.cancel();
             return errorReply('BadRequest', 'watches are served on api.watch');
           }
+          if (result.kind === 'text') {
+            result.cancel();
+            return errorReply('BadRequest', 'pods/log is served over HTTP; on NATS ask the kubelet (kubelet.<node>.logs)');
+          }
           return { type: 'api.object', status: result.status, object: result.object };
         } catch (err) {
           return errorEnvelope(err, logger, `api.${verb} ${req.resource}`);
