@@ -137,7 +137,12 @@ export class Proxier {
       this.opts.logger?.warn({ listener: e.key, code: e.error.code, failures: e.failures, retryInMs: e.retryInMs }, 'listener cannot bind; retrying');
     });
     actor.on('drainTimedOut', (e) => this.opts.logger?.warn({ listener: e.key }, 'drain timed out; open connections cut'));
-    void done.then(() => this.draining.delete(entry));
+    // A listener ends by draining, or by failing: a failed one leaves the active set, so that the
+    // next sync opens it again.
+    void done.then(() => {
+      this.draining.delete(entry);
+      if (this.active.get(listener.key) === entry) this.active.delete(listener.key);
+    });
   }
 
   private forwarderFor(listener: Listener): Forwarder {

@@ -58,6 +58,7 @@ interface Connection {
   readonly client: net.Socket;
   upstream: net.Socket | undefined;
   endpoint: string | undefined;
+  connectTimer: TimerId | undefined;
 }
 
 export interface ForwarderStats {
@@ -160,7 +161,7 @@ export class TcpForwarder {
   }
 
   private accept(client: net.Socket): void {
-    const conn: Connection = { client, upstream: undefined, endpoint: undefined };
+    const conn: Connection = { client, upstream: undefined, endpoint: undefined, connectTimer: undefined };
     this.connections.add(conn);
     this.metrics.connectionOpened();
     client.on('error', () => conn.upstream?.destroy());
@@ -194,8 +195,10 @@ export class TcpForwarder {
     conn.upstream = upstream;
     const timeoutMs = this.tunables.connectAttemptTimeoutsMs[attempt]!;
     const timer: TimerId = this.deps.clock.setTimeout(() => upstream.destroy(timeoutError(key, timeoutMs)), timeoutMs);
+    conn.connectTimer = timer;
     const failed = (err: NodeJS.ErrnoException) => {
       this.deps.clock.clearTimeout(timer);
+      conn.connectTimer = undefined;
       upstream.destroy();
       conn.upstream = undefined;
       const reason = connectErrorReason(err);
@@ -211,6 +214,7 @@ export class TcpForwarder {
     upstream.once('error', failed);
     upstream.once('connect', () => {
       this.deps.clock.clearTimeout(timer);
+      conn.connectTimer = undefined;
       upstream.off('error', failed);
       this.picker.markSucceeded(endpoint);
       conn.endpoint = key;
@@ -245,6 +249,7 @@ export class TcpForwarder {
   }
 
   private closed(conn: Connection, hadError: boolean): void {
+    if (conn.connectTimer !== undefined) this.deps.clock.clearTimeout(conn.connectTimer);
     const upstream = conn.upstream;
     // A clean close leaves the upstream to flush what the client sent last (bounded by destroy());
     // a broken one, or one still connecting, is cut.

@@ -183,6 +183,25 @@ describe('Proxier over real TCP', () => {
     await eventually(() => p.listeners().length === 0, 'listener closed');
   });
 
+  it('a key wanted again while its old listener drains: a new listener binds beside the draining one', async () => {
+    const p = proxier();
+    p.sync([serviceListener()]);
+    await p.whenServing('127.96.0.10:8080/TCP');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const first = await get(CLUSTER_IP, PORT, { agent });
+    p.sync([]);
+    expect(p.sync([serviceListener()]).open).toHaveLength(1);
+    await p.whenServing('127.96.0.10:8080/TCP');
+    expect(p.listeners().map((l) => [l.actorId, l.state])).toEqual([
+      ['listener:127.96.0.10:8080/TCP#2', 'serving'],
+      ['listener:127.96.0.10:8080/TCP', 'draining'],
+    ]);
+    expect((await get(CLUSTER_IP, PORT)).startsWith('b')).toBe(true);
+    expect(await get(CLUSTER_IP, PORT, { agent })).toBe(first);
+    agent.destroy();
+    await eventually(() => p.listeners().length === 1, 'old listener closed');
+  });
+
   it('a port in use: the listener backs off, reports, and serves once the port is free', async () => {
     const occupant = net.createServer();
     await new Promise<void>((resolve) => occupant.listen(PORT, '127.96.0.30', resolve));
