@@ -2,7 +2,7 @@
 // The kubelet against a real cluster (nats-server, a store member, the API server) with the
 // process runtime: real host processes on 127.0.0.0/8. One kubelet for the file; tests use their
 // own pod names and run in order (the pod's life: running, restarted, deleted).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -154,6 +154,18 @@ describe('pods', () => {
     expect(lines.every((l) => /"GET \/ HTTP\/1\.1" 200/.test(l))).toBe(true);
   }, T);
 
+  it('kubectl logs -f streams new lines as the container writes them', async () => {
+    const proc = spawn('/usr/bin/kubectl', ['logs', '-f', name, '--tail=0'], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      await waitFor('a followed line', () => (/"GET \/ HTTP\/1\.1" 200/.test(out) ? true : undefined), 20_000);
+      expect(proc.exitCode).toBeNull();
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  }, T);
+
   it('restarts a killed container: restartCount 1, Ready again, a new process', async () => {
     process.kill(firstPid, 'SIGKILL');
     const pod = await waitFor('restart', async () => {
@@ -170,7 +182,7 @@ describe('pods', () => {
     firstPid = pid;
   }, T);
 
-  it('follows the log of the restarted container (kubectl logs -f): new probe requests arrive as chunks', async () => {
+  it('follows the log of the restarted container over NATS: new probe requests arrive as chunks', async () => {
     const req = encode({ type: 'kubelet.logs', namespace: 'default', pod: name, container: 'web', tailLines: 0, follow: true });
     const types: string[] = [];
     let text = '';
