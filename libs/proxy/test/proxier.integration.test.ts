@@ -270,7 +270,7 @@ describe('Proxier over real TCP', () => {
     const network = new MemoryNetwork({ random: new SeededRandom(5), clock });
     const host = await startServiceHost({ bus: network.connect('proxy-n1'), cluster: 'test', service: 'proxy', instance: 'n1', version: '0.1.0', description: 'proxy', clock, logger: silentLogger() });
     try {
-      const p = proxier({ spawn: (machine, o) => host.spawn(machine, o) });
+      const p = proxier({ spawn: (machine, o) => host.spawn(machine, o), logger: host.logger });
       p.sync([serviceListener()]);
       await p.whenServing('127.96.0.10:8080/TCP');
       expect((await get(CLUSTER_IP, PORT)).startsWith('b')).toBe(true);
