@@ -48,3 +48,17 @@ export function unschedulableConditions(existing: readonly PodCondition[], messa
 export function scheduledMessage(pod: Pod, nodeName: string): string {
   return `Successfully assigned ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''} to ${nodeName}`;
 }
+
+/**
+ * Whether an update could change the pod's scheduling (the queue's isPodUpdated): status,
+ * resourceVersion, generation and managedFields do not count, so the scheduler's own status writes
+ * (PodScheduled, nominatedNodeName) never retry an unschedulable pod.
+ */
+export function isPodUpdated(oldPod: Pod, newPod: Pod): boolean {
+  return JSON.stringify(schedulingView(oldPod)) !== JSON.stringify(schedulingView(newPod));
+}
+
+function schedulingView(pod: Pod): unknown {
+  const { resourceVersion: _rv, generation: _g, managedFields: _mf, ...metadata } = (pod.metadata ?? {}) as Record<string, unknown>;
+  return { metadata, spec: pod.spec };
+}

@@ -23,6 +23,7 @@ import type { Random } from '@skiff/core';
 import {
   ClusterEventType,
   createFrameworks,
+  podKey,
   defaultProfile,
   inTreeRegistry,
   scheduleOne,
@@ -36,7 +37,8 @@ import {
   type SchedulingQueueOptions,
 } from '@skiff/scheduler';
 import type { Actor } from 'xstate';
-import { isAssigned, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
+import { PodTracker } from './pod-tracker.js';
+import { isAssigned, isPodUpdated, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
 import { schedulerLoopMachine } from './scheduler-loop.machine.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
@@ -59,6 +61,8 @@ export interface Scheduler {
   readonly client: ApiClient;
   readonly elector: LeaderElector;
   readonly loop: Actor<typeof schedulerLoopMachine>;
+  /** One podSchedulingMachine per pending pod, on the host. */
+  readonly pods: PodTracker;
   isLeader(): boolean;
   /** Resolves once this instance leads (never rejects; pends while it stands by). */
   whenLeading(): Promise<void>;
@@ -89,10 +93,11 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   let wake = (): void => {};
   const queue = new SchedulingQueue(clock, { ...opts.queue, pluginsForEvent: (e) => framework.pluginsInterestedIn(e), onActive: () => wake() });
   const factory = createSharedInformerFactory({ client, clock, random: opts.random, inspect: host.inspector.inspect, onError: (r, what, err) => log.warn({ err, resource: r.resource, what }, 'informer error') });
-  wireInformers(factory, cache, queue, schedulerName);
+  const tracker = new PodTracker(host, { ...opts.queue });
+  wireInformers(factory, { cache, queue, tracker, schedulerName });
 
   const state = { nextStartNodeIndex: 0, bound: 0, stopped: false };
-  const ctx: CycleContext = { client, recorder, framework, cache, queue, random: opts.random, state, log, factory };
+  const ctx: CycleContext = { client, recorder, framework, cache, queue, tracker, random: opts.random, state, log };
   const loop = host.spawn(schedulerLoopMachine, { id: `scheduler-loop-${schedulerName}`, input: { cycle: () => runCycle(ctx), idlePollMs: opts.idlePollMs ?? 1_000 } });
   wake = () => loop.send({ type: 'WAKE' });
 
@@ -131,6 +136,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
     client,
     elector,
     loop,
+    pods: tracker,
     isLeader: () => elector.isLeader(),
     whenLeading: () => leadingNow,
     bound: () => state.bound,
@@ -147,7 +153,15 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   };
 }
 
-function wireInformers(factory: SharedInformerFactory, cache: SchedulerCache, queue: SchedulingQueue, schedulerName: string): void {
+interface Sinks {
+  readonly cache: SchedulerCache;
+  readonly queue: SchedulingQueue;
+  readonly tracker: PodTracker;
+  readonly schedulerName: string;
+}
+
+function wireInformers(factory: SharedInformerFactory, sinks: Sinks): void {
+  const { cache, queue } = sinks;
   factory.informerFor(Resources.nodes).addEventHandler({
     onAdd: (n) => {
       cache.addNode(n as unknown as Node);
@@ -171,23 +185,29 @@ function wireInformers(factory: SharedInformerFactory, cache: SchedulerCache, qu
   const syncPdbs = (): void => cache.setPodDisruptionBudgets(pdbs.lister.list() as unknown as PodDisruptionBudget[]);
   pdbs.addEventHandler({ onAdd: syncPdbs, onUpdate: syncPdbs, onDelete: syncPdbs });
   factory.informerFor(Resources.pods).addEventHandler({
-    onAdd: (o) => podAdded(asPod(o), cache, queue, schedulerName),
-    onUpdate: (old, o) => podUpdated(asPod(old), asPod(o), cache, queue, schedulerName),
-    onDelete: (o) => podDeleted(asPod(unwrap(o)), cache, queue),
+    onAdd: (o) => podAdded(asPod(o), sinks),
+    onUpdate: (old, o) => podUpdated(asPod(old), asPod(o), sinks),
+    onDelete: (o) => podDeleted(asPod(unwrap(o)), sinks),
   });
 }
 
-function podAdded(pod: Pod, cache: SchedulerCache, queue: SchedulingQueue, schedulerName: string): void {
+function podAdded(pod: Pod, { cache, queue, tracker, schedulerName }: Sinks): void {
   if (isAssigned(pod)) {
     if (isTerminal(pod)) return;
     cache.addPod(pod);
     queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodAdd);
-  } else if (isResponsibleFor(pod, schedulerName)) queue.add(pod);
+  } else if (isResponsibleFor(pod, schedulerName)) {
+    tracker.track(pod); // first: adding may wake the loop, which pops at once
+    queue.add(pod);
+  }
 }
 
-function podUpdated(old: Pod, pod: Pod, cache: SchedulerCache, queue: SchedulingQueue, schedulerName: string): void {
+function podUpdated(old: Pod, pod: Pod, { cache, queue, tracker, schedulerName }: Sinks): void {
   if (isAssigned(pod)) {
-    if (!isAssigned(old)) queue.delete(pod); // bound: it leaves the queue (ours or another scheduler's)
+    if (!isAssigned(old)) {
+      queue.delete(pod); // bound: it leaves the queue (ours or another scheduler's)
+      tracker.end(pod, 'bound');
+    }
     if (isTerminal(pod)) {
       cache.removePod(pod);
       queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodDelete);
@@ -195,15 +215,23 @@ function podUpdated(old: Pod, pod: Pod, cache: SchedulerCache, queue: Scheduling
     }
     cache.updatePod(pod);
     queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodUpdate);
-  } else if (isResponsibleFor(pod, schedulerName)) queue.update(pod);
-  else queue.delete(pod);
+  } else if (isResponsibleFor(pod, schedulerName)) {
+    tracker.track(pod);
+    if (isPodUpdated(old, pod) || queue.where(podKey(pod)) === undefined) queue.update(pod);
+  } else {
+    queue.delete(pod);
+    tracker.end(pod, 'deleted');
+  }
 }
 
-function podDeleted(pod: Pod, cache: SchedulerCache, queue: SchedulingQueue): void {
+function podDeleted(pod: Pod, { cache, queue, tracker }: Sinks): void {
   if (isAssigned(pod)) {
     cache.removePod(pod);
     queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodDelete);
-  } else queue.delete(pod);
+  } else {
+    queue.delete(pod);
+    tracker.end(pod, 'deleted');
+  }
 }
 
 interface CycleContext {
@@ -212,10 +240,10 @@ interface CycleContext {
   readonly framework: Framework;
   readonly cache: SchedulerCache;
   readonly queue: SchedulingQueue;
+  readonly tracker: PodTracker;
   readonly random: Random;
   readonly state: { nextStartNodeIndex: number; bound: number; stopped: boolean };
   readonly log: ServiceHost['logger'];
-  readonly factory: SharedInformerFactory;
 }
 
 /** One scheduling cycle (schedule_one.go ScheduleOne); true when a pod was popped. */
@@ -225,6 +253,8 @@ async function runCycle(ctx: CycleContext): Promise<boolean> {
   if (q === undefined) return false;
   const cycle = ctx.queue.currentCycle;
   const pod = q.podInfo.pod;
+  const nowMs = (): number => ctx.client.clock.now();
+  ctx.tracker.attempt(pod, nowMs());
   const snapshot = ctx.cache.snapshot(ctx.queue.nominatedPods);
   const result = scheduleOne(pod, snapshot, ctx.framework, ctx.random, { nextStartNodeIndex: ctx.state.nextStartNodeIndex });
   ctx.state.nextStartNodeIndex = result.nextStartNodeIndex;
@@ -233,17 +263,21 @@ async function runCycle(ctx: CycleContext): Promise<boolean> {
       assumeAndBind(ctx, q, result.nodeName, cycle);
       return true;
     case 'nominated':
+      ctx.tracker.report(pod, { type: 'nominated', nodeName: result.nominatedNodeName, message: result.message, nowMs: nowMs() });
       await preempt(ctx, q, result.nominatedNodeName, result.victims, result.lowerPriorityNominatedPods);
+      ctx.tracker.report(pod, { type: 'victimsEvicted' });
       await reportUnschedulable(ctx, pod, result.message);
       ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle);
       return true;
     case 'unschedulable':
+      ctx.tracker.report(pod, { type: 'unschedulable', message: result.message, nowMs: nowMs() });
       if (result.clearNominatedNode && (pod.status?.nominatedNodeName ?? '') !== '') await setNominatedNode(ctx, pod, '');
       await reportUnschedulable(ctx, pod, result.message);
       ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle);
       return true;
     case 'error':
       ctx.log.warn({ pod: pod.metadata?.name, message: result.message }, 'scheduling error');
+      ctx.tracker.report(pod, { type: 'error', message: result.message, nowMs: nowMs() });
       await reportUnschedulable(ctx, pod, result.message);
       ctx.queue.addUnschedulableIfNotPresent(q, new Set(), cycle);
       return true;
@@ -253,13 +287,16 @@ async function runCycle(ctx: CycleContext): Promise<boolean> {
 /** Assume now (the next cycle counts the pod), bind in the background (the binding cycle). */
 function assumeAndBind(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, cycle: number): void {
   const pod = q.podInfo.pod;
+  ctx.tracker.report(pod, { type: 'scheduled', nodeName });
   try {
     ctx.cache.assumePod(pod, nodeName);
   } catch (err) {
     ctx.log.warn({ err, pod: pod.metadata?.name }, 'assume failed');
+    ctx.tracker.report(pod, { type: 'forgotten', message: String(err), nowMs: ctx.client.clock.now() });
     ctx.queue.addUnschedulableIfNotPresent(q, new Set(), cycle);
     return;
   }
+  ctx.tracker.report(pod, { type: 'bindingStarted' });
   const name = pod.metadata?.name ?? '';
   const namespace = pod.metadata?.namespace ?? 'default';
   const uid = pod.metadata?.uid;
@@ -270,11 +307,13 @@ function assumeAndBind(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, cy
         ctx.cache.finishBinding(pod);
         ctx.queue.done(q.podInfo.key);
         ctx.state.bound++;
+        ctx.tracker.report(pod, { type: 'bound' });
         void ctx.recorder.event(pod as unknown as KubeObject, 'Normal', 'Scheduled', scheduledMessage(pod, nodeName));
       },
       (err: unknown) => {
         ctx.log.warn({ err, pod: name, node: nodeName }, 'binding failed');
         ctx.cache.forgetPod(pod);
+        ctx.tracker.report(pod, { type: 'bindFailed', message: String(err), nowMs: ctx.client.clock.now() });
         // Empty plugin set: back-off, then another try (handleBindingCycleError).
         ctx.queue.addUnschedulableIfNotPresent(q, new Set(), cycle);
       },

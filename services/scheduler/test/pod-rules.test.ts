@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/scheduler';
-import { isResponsibleFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
+import { isPodUpdated, isResponsibleFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
 
-const pod = (spec: Pod['spec'] = {}, extra: Partial<Pod> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra });
+const pod = (spec: Pod['spec'] = {}, extra: Record<string, unknown> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra }) as Pod;
 
 describe('pod rules', () => {
   it('queues only live, unassigned pods of this scheduler (default-scheduler when unnamed)', () => {
@@ -24,5 +24,13 @@ describe('pod rules', () => {
 
   it('says where a pod went', () => {
     expect(scheduledMessage(pod(), 'node-1')).toBe('Successfully assigned ns/p to node-1');
+  });
+
+  it('ignores status and bookkeeping changes, not spec or label changes', () => {
+    const make = (meta: Record<string, unknown>, spec: Record<string, unknown>, status: Record<string, unknown> = {}): Pod => ({ metadata: meta, spec, status }) as unknown as Pod;
+    const a = make({ name: 'p', resourceVersion: '1' }, { nodeSelector: { a: '1' } });
+    expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '2', managedFields: [] }, { nodeSelector: { a: '1' } }, { nominatedNodeName: 'n' }))).toBe(false);
+    expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1' }, { nodeSelector: { a: '2' } }))).toBe(true);
+    expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1', labels: { x: 'y' } }, { nodeSelector: { a: '1' } }))).toBe(true);
   });
 });

@@ -59,7 +59,8 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-describe('scheduler service', () => {
+// Each step waits on the cluster with bounded polls (eventually: 20 s); the suite allows for a loaded machine.
+describe('scheduler service', { timeout: 60_000 }, () => {
   it('elects exactly one leader among two instances on Lease kube-system/default-scheduler', async () => {
     const leaders = [first, second].filter((s) => s.scheduler.isLeader()).map((s) => s.scheduler.identity);
     expect(leaders).toHaveLength(1);
@@ -98,6 +99,12 @@ describe('scheduler service', () => {
     expect(failed['type']).toBe('Warning');
     expect(failed['message']).toBe(condition['message']);
     expect(nodeOf(await getPod('intolerant'))).toBeUndefined();
+    // The leader's per-pod chart on its service host shows where the pod waits; bound pods have none.
+    const leader = first.scheduler.isLeader() ? first : second;
+    const intolerant = await getPod('intolerant');
+    await eventually(async () => (leader.scheduler.pods.stateOf(intolerant as never) === 'unschedulable' ? true : undefined), 'pod chart unschedulable');
+    expect(leader.scheduler.pods.stateOf((await getPod('ssd-pod')) as never)).toBeUndefined();
+    expect(leader.host.inspector.describe().actors.map((a) => a.id)).toContain('pod-default-intolerant');
   });
 
   it('preempts a low-priority pod for a high-priority one on a full node', async () => {
