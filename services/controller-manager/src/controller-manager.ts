@@ -18,12 +18,15 @@ import {
   type SharedInformerFactory,
 } from '@skiff/client';
 import type { Random } from '@skiff/core';
-import type { Deployment, Lease, Node, Pod, ReplicaSet } from '@skiff/api';
+import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '@skiff/api';
 import {
   controllerRefOf,
   defaultNodeLifecycleConfig,
   initialNodeLifecycleState,
   monitorNodeHealth,
+  planGarbageCollection,
+  Resources as ControllerResources,
+  syncEndpoints,
   objectKey,
   observeCreation,
   observeDeletion,
@@ -37,7 +40,9 @@ import { createController, type ControllerDeps, type RunningControllerHandle } f
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'nodelifecycle', 'taint-eviction'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'garbagecollector', 'nodelifecycle', 'taint-eviction'] as const;
+/** How often the garbage collector re-walks the ownership graph without being woken. */
+export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
 
 export interface ControllerManagerOptions {
@@ -164,6 +169,8 @@ function wireControllers(factory: SharedInformerFactory, deps: ControllerDeps, e
     });
     out.push(c);
   }
+  if (enabled.includes('endpoints')) out.push(endpointsController(factory, deps, { pods, services: view<Service>(factory, Resources.services), endpoints: view<Endpoints>(factory, Resources.endpoints) }));
+  if (enabled.includes('garbagecollector')) out.push(garbageCollector(factory, deps));
   if (enabled.includes('nodelifecycle')) out.push(nodeLifecycleController(factory, deps, { nodes, leases, pods }, config));
   if (enabled.includes('taint-eviction')) {
     const c = createController({ name: 'taint-eviction', sync: (key) => syncTaintEviction(key, { nodes, pods }, { nowMs: clock.now() }) }, deps);
@@ -248,5 +255,46 @@ function nodeLifecycleController(
   const poke = (): void => c.enqueue('monitor');
   factory.informerFor(Resources.nodes).addEventHandler({ onAdd: poke, onDelete: poke });
   c.enqueue('monitor');
+  return c;
+}
+
+/** Services keyed by themselves; a pod wakes every Service of its namespace whose selector matches. */
+function endpointsController(
+  factory: SharedInformerFactory,
+  deps: ControllerDeps,
+  listers: { pods: ListerView<Pod>; services: ListerView<Service>; endpoints: ListerView<Endpoints> },
+): RunningControllerHandle {
+  const c = createController({ name: 'endpoints', sync: (key) => syncEndpoints(key, listers) }, deps);
+  const enqueueSelf = (o: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(o)));
+  factory.informerFor(Resources.services).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, o) => enqueueSelf(o), onDelete: enqueueSelf });
+  factory.informerFor(Resources.endpoints).addEventHandler({ onDelete: enqueueSelf });
+  const enqueueServices = (o: Tombstone<KubeObject>): void => {
+    const pod = unwrap(o);
+    const labels = pod.metadata.labels ?? {};
+    for (const svc of listers.services.namespace(pod.metadata.namespace ?? '').list()) {
+      const selector = svc.spec?.selector;
+      if (selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v)) c.enqueue(objectKey(svc));
+    }
+  };
+  factory.informerFor(Resources.pods).addEventHandler({ onAdd: enqueueServices, onUpdate: (old, p) => (enqueueServices(old), enqueueServices(p)), onDelete: enqueueServices });
+  return c;
+}
+
+/** The resources whose ownership graph the garbage collector walks. */
+const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions] as const;
+
+/** One key: every change re-walks the graph (queue de-duplicates), and a periodic pass catches the rest. */
+function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps): RunningControllerHandle {
+  const informers = GC_RESOURCES.map((resource) => ({ resource, informer: factory.informerFor(resource) }));
+  const c = createController(
+    {
+      name: 'garbagecollector',
+      sync: () => ({ ...planGarbageCollection(informers.map(({ resource, informer }) => ({ resource, objects: informer.lister.list() }))), requeueAfterMs: GC_RESYNC_MS }),
+    },
+    deps,
+  );
+  const poke = (): void => c.enqueue('graph');
+  for (const { informer } of informers) informer.addEventHandler({ onAdd: poke, onUpdate: poke, onDelete: poke });
+  c.enqueue('graph');
   return c;
 }

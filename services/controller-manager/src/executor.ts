@@ -5,7 +5,7 @@
 // skipped is reported through `lower` (no informer event will ever observe it).
 
 import { ApiStatusError, type ApiClient, type EventRecorder, type KubeObject } from '@skiff/client';
-import { flattenActions, slowStartBatchSizes, type Action, type BatchAction, type FailureEvent } from '@skiff/controllers';
+import { flattenActions, isSameOwner, Resources as ControllerResources, slowStartBatchSizes, type Action, type BatchAction, type FailureEvent, type ObjectReference, type ResourceType } from '@skiff/controllers';
 
 export interface ExecutorDeps {
   readonly client: ApiClient;
@@ -54,8 +54,32 @@ async function executeBatch(deps: ExecutorDeps, batch: BatchAction): Promise<voi
   }
 }
 
+const RESOURCE_BY_KIND = new Map<string, ResourceType>(Object.values(ControllerResources).map((r) => [`${r.group}/${r.kind}`, r]));
+
+/**
+ * The garbage collector's live check (isDangling): true when every owner it found gone in its
+ * cache is gone for real (not found, or found with another uid).
+ */
+async function ownersAbsent(client: ApiClient, owners: readonly ObjectReference[], namespace: string | undefined): Promise<boolean> {
+  for (const ref of owners) {
+    const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
+    const resource = RESOURCE_BY_KIND.get(`${group}/${ref.kind}`);
+    if (resource === undefined) return false;
+    const found = await client
+      .get(resource, ref.name, resource.namespaced ? scope(ref.namespace ?? namespace) : {})
+      .catch((err: unknown) => {
+        if (err instanceof ApiStatusError && err.code === 404) return undefined;
+        throw err;
+      });
+    if (isSameOwner(ref, found)) return false;
+  }
+  return true;
+}
+
 async function call(deps: ExecutorDeps, action: Single): Promise<void> {
   const { client, recorder } = deps;
+  // An owner the cache thought gone still exists: skip (the next pass sees the fresher cache).
+  if ((action.type === 'delete' || action.type === 'patch') && action.requireAbsentOwners !== undefined && !(await ownersAbsent(client, action.requireAbsentOwners, action.namespace))) return;
   switch (action.type) {
     case 'event':
       void recorder.event(action.involvedObject as unknown as KubeObject, action.eventType, action.reason, action.message);

@@ -19,7 +19,7 @@ beforeAll(async () => {
   cluster = await startTestCluster();
   await registerNode(cluster.client, 'node-1');
   kubelet = startFakeKubelet(cluster.client, ['node-1']);
-  kcm = await cluster.startControllerManager('kcm-1', { controllers: ['replicaset', 'deployment'] });
+  kcm = await cluster.startControllerManager('kcm-1', { controllers: ['replicaset', 'deployment', 'endpoints', 'garbagecollector'] });
   await kcm.manager.whenLeading();
 }, 60_000);
 
@@ -104,5 +104,38 @@ describe('Deployment and ReplicaSet controllers', () => {
     // Settled: still exactly 5 once the controller has seen everything.
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await livePods()).length).toBe(5);
+  }, 60_000);
+
+  it("a Service's Endpoints follow pod readiness", async () => {
+    await kubectlOk(['expose', 'deployment/web', '--port=80']);
+    const addresses = async (): Promise<{ ready: string[]; notReady: string[] }> => {
+      const ep = await cluster.client.get<KubeObject & { subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[] }[] }>(Resources.endpoints, 'web', { namespace: 'default' });
+      return {
+        ready: (ep.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort(),
+        notReady: (ep.subsets ?? []).flatMap((s) => (s.notReadyAddresses ?? []).map((a) => a.ip)).sort(),
+      };
+    };
+    const podIPs = async (): Promise<string[]> => (await livePods()).map((p) => p.status?.podIP ?? '').sort();
+    await eventually(async () => {
+      const [got, ips] = [await addresses(), await podIPs()];
+      return got.ready.length === 5 && JSON.stringify(got.ready) === JSON.stringify(ips) ? true : undefined;
+    }, '5 ready endpoints');
+    const victim = (await livePods())[0]!;
+    kubelet.failReadiness(`default/${victim.metadata.name}`);
+    const got = await eventually(async () => {
+      const a = await addresses();
+      return a.notReady.length === 1 ? a : undefined;
+    }, 'one not-ready endpoint');
+    expect(got.notReady).toEqual([victim.status?.podIP]);
+    expect(got.ready).not.toContain(victim.status?.podIP);
+  }, 60_000);
+
+  it('deleting the Deployment with --cascade=foreground removes its ReplicaSets and pods first', async () => {
+    await kubectlOk(['delete', 'deployment', 'web', '--cascade=foreground', '--wait=false']);
+    await eventually(async () => {
+      const [rss, pods] = [await replicaSets(), await livePods()];
+      const d = await cluster.client.get(Resources.deployments, 'web', { namespace: 'default' }).catch(() => undefined);
+      return rss.length === 0 && pods.length === 0 && d === undefined ? true : undefined;
+    }, 'Deployment, ReplicaSets and pods gone', 45_000);
   }, 60_000);
 });

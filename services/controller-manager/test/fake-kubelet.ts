@@ -8,6 +8,8 @@ import type { Pod } from '@skiff/api';
 export interface FakeKubelet {
   /** Stops renewing this node's Lease and reporting its pods (a lost node). */
   kill(nodeName: string): void;
+  /** Reports this pod (namespace/name) Ready=False from now on (a failing readiness probe). */
+  failReadiness(podKey: string): void;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function registerNode(client: ApiClient, name: string): Promise<voi
 
 export function startFakeKubelet(client: ApiClient, nodes: readonly string[], periodMs = 200): FakeKubelet {
   const dead = new Set<string>();
+  const unready = new Set<string>();
   let stopped = false;
   let ip = 10;
   const tick = async (): Promise<void> => {
@@ -66,8 +69,9 @@ export function startFakeKubelet(client: ApiClient, nodes: readonly string[], pe
         continue;
       }
       if (dead.has(pod.spec?.nodeName ?? '')) continue;
-      const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-      if (ready && pod.status?.phase === 'Running') continue;
+      const want = unready.has(`${namespace}/${name}`) ? 'False' : 'True';
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      if (ready === want && pod.status?.phase === 'Running') continue;
       const now = iso(Date.now());
       await client
         .updateStatus(Resources.pods, {
@@ -75,13 +79,13 @@ export function startFakeKubelet(client: ApiClient, nodes: readonly string[], pe
           status: {
             ...pod.status,
             phase: 'Running',
-            podIP: `127.10.0.${ip++ % 250}`,
+            podIP: pod.status?.podIP ?? `127.10.0.${ip++ % 250}`,
             startTime: now,
             conditions: [
               { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
               { type: 'Initialized', status: 'True', lastTransitionTime: now },
-              { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
-              { type: 'Ready', status: 'True', lastTransitionTime: now },
+              { type: 'ContainersReady', status: want, lastTransitionTime: now },
+              { type: 'Ready', status: want, lastTransitionTime: now },
             ],
           },
         } as unknown as KubeObject)
@@ -96,6 +100,7 @@ export function startFakeKubelet(client: ApiClient, nodes: readonly string[], pe
   })();
   return {
     kill: (node) => dead.add(node),
+    failReadiness: (podKey) => unready.add(podKey),
     stop: async () => {
       stopped = true;
       await loop;
