@@ -9,8 +9,8 @@ import type { ConfigMap, Pod, Secret, Service } from '@skiff/api';
 import { startServiceHost, type Clock, type Random, type ServiceHost, type ServiceLogger } from '@skiff/actors';
 import { NatsBus } from '@skiff/bus';
 import { createApiClient, createInformer, isDeletedFinalStateUnknown, Resources, type ApiClient, type Informer } from '@skiff/client';
-import { isMirrorPod, KubeletRuntime, nodeAgentMachine, type ContainerRuntime } from '@skiff/kubelet';
-import { HollowRuntime, hostProbers, HostVolumes, ProcessRuntime } from '@skiff/runtime';
+import { defaultEvictionHard, evictionManagerMachine, isMirrorPod, KubeletRuntime, nodeAgentMachine, parseThresholdConfig, type ContainerRuntime, type EvictionConfigInput, type StatsProvider } from '@skiff/kubelet';
+import { HollowRuntime, hostProbers, HostStatsProvider, HostVolumes, ProcessRuntime } from '@skiff/runtime';
 import { CONTAINER_RUNTIME_VERSION, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, goArch, type NodeFacts } from './node-object.js';
 import { NodeRegistration } from './node-registration.js';
 import { PodManager } from './pod-manager.js';
@@ -41,6 +41,11 @@ export interface KubeletOptions {
   readonly facts?: Partial<NodeFacts>;
   readonly leaseRenewIntervalMs?: number;
   readonly statusReportIntervalMs?: number;
+  /** Node stats for the eviction manager; default the host's (/proc, statfs) with the process runtime, none with hollow. */
+  readonly stats?: StatsProvider;
+  /** --eviction-hard and friends; default Kubernetes' hard thresholds. */
+  readonly eviction?: EvictionConfigInput;
+  readonly evictionMonitoringIntervalMs?: number;
 }
 
 export interface Kubelet {
@@ -159,6 +164,27 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   agent.on('renewLease', () => void registration.renewLease(clock.now()).catch((err: unknown) => logger.warn({ err: String(err) }, 'node lease renewal failed')));
   agent.on('registrationFailed', (e) => logger.warn({ err: e.error, failures: e.failures }, 'node registration failed'));
 
+  const stats = opts.stats ?? (cri instanceof ProcessRuntime ? new HostStatsProvider(cri, opts.rootDir) : undefined);
+  const eviction =
+    stats === undefined
+      ? undefined
+      : host.spawn(evictionManagerMachine, {
+          id: 'eviction-manager',
+          input: {
+            config: { thresholds: parseThresholdConfig(opts.eviction ?? { evictionHard: defaultEvictionHard }), pressureTransitionPeriodMs: 300_000, maxPodGracePeriodSeconds: 30 },
+            stats,
+            activePods: () => pods.activePods(),
+            now: () => clock.now(),
+            monitoringIntervalMs: opts.evictionMonitoringIntervalMs ?? 10_000,
+          },
+        });
+  eviction?.on('nodePressure', (e) => agent.send({ type: 'PRESSURE', pressure: e.pressure }));
+  eviction?.on('evictPod', (e) => {
+    logger.warn({ pod: e.pod.metadata.name, signal: e.signal }, 'evicting pod');
+    pods.evict(e.pod.metadata.uid ?? '', e.gracePeriodSeconds, e.message);
+  });
+  eviction?.on('statsFailed', (e) => logger.debug({ err: e.error }, 'node stats failed'));
+
   const isOurs = (p: Pod): boolean => !isMirrorPod(p);
   podInformer.addEventHandler({
     onAdd: (p) => isOurs(p) && pods.upsert(p),
@@ -195,6 +221,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       await pods.stop();
       for (const i of informers) i.stop();
       agent.send({ type: 'STOP' });
+      eviction?.send({ type: 'STOP' });
       unsubscribeEvents();
       await host.stop();
     })());

@@ -75,6 +75,17 @@ export class PodManager {
     else entry.worker.send({ type: 'TERMINATE' });
   }
 
+  /** The eviction manager's victim: terminated with reason Evicted; it stays in the API as Failed. */
+  evict(uid: string, gracePeriodSeconds: number, message: string): void {
+    const entry = this.entries.get(uid);
+    if (entry !== undefined && !entry.finished) entry.worker.send({ type: 'TERMINATE', gracePeriodSeconds, reason: 'Evicted', message });
+  }
+
+  /** Pods whose workers still run (the eviction manager's active pods). */
+  activePods(): Pod[] {
+    return [...this.entries.values()].filter((e) => !e.finished).map((e) => e.pod);
+  }
+
   /** Pods this kubelet runs, by UID. */
   pods(): Pod[] {
     return [...this.entries.values()].map((e) => e.pod);

@@ -235,3 +235,45 @@ describe('static pods', () => {
     await waitFor('static process gone', () => (alive(pid) ? undefined : true), 15_000);
   }, T);
 });
+
+describe('eviction', () => {
+  it('reports MemoryPressure from the stats provider and evicts the BestEffort pod (Failed, reason Evicted)', async () => {
+    const Mi = 1024 * 1024;
+    let availableMi = 4096;
+    const k2 = await startKubelet({
+      natsUrls: [c.nats.url],
+      cluster: CLUSTER,
+      nodeName: 'node-2',
+      nodeIP: '127.0.1.2',
+      podCIDR: '127.42.202.0/24',
+      rootDir: join(c.dir, 'kubelet', 'node-2'),
+      clock: c.clock,
+      random: systemRandom(),
+      logger: child(c.logger, { part: 'kubelet-2' }),
+      stats: { summary: async () => ({ node: { memory: { availableBytes: availableMi * Mi, workingSetBytes: 1024 * Mi } }, pods: [] }) },
+      eviction: { evictionHard: { 'memory.available': '100Mi' } },
+      evictionMonitoringIntervalMs: 200,
+    });
+    try {
+      await k2.ready;
+      const pod = webPod('victim', join(c.dir, 'victim.pid'));
+      await k2.client.create(Resources.pods, { ...pod, spec: { ...pod.spec!, nodeName: 'node-2' } }, { namespace: 'default' });
+      await waitFor('victim Ready', async () => (cond(await getPod('victim'), 'Ready') === 'True' ? true : undefined));
+      const pid = Number(readFileSync(join(c.dir, 'victim.pid'), 'utf8').trim());
+      availableMi = 50;
+      const node = await waitFor('MemoryPressure', async () => {
+        const n = await k2.client.get<Node>(Resources.nodes, 'node-2');
+        return n.status?.conditions?.find((x) => x.type === 'MemoryPressure')?.status === 'True' ? n : undefined;
+      });
+      expect(node.status?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('True');
+      const evicted = await waitFor('evicted', async () => {
+        const p = await getPod('victim');
+        return p?.status?.phase === 'Failed' ? p : undefined;
+      });
+      expect(evicted.status?.reason).toBe('Evicted');
+      await waitFor('victim process gone', () => (alive(pid) ? undefined : true), 15_000);
+    } finally {
+      await k2.stop();
+    }
+  }, T);
+});
