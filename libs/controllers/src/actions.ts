@@ -41,6 +41,7 @@ export const Resources = {
   replicaSets: resourceType('apps', 'v1', 'replicasets', 'ReplicaSet'),
   deployments: resourceType('apps', 'v1', 'deployments', 'Deployment'),
   daemonSets: resourceType('apps', 'v1', 'daemonsets', 'DaemonSet'),
+  statefulSets: resourceType('apps', 'v1', 'statefulsets', 'StatefulSet'),
   controllerRevisions: resourceType('apps', 'v1', 'controllerrevisions', 'ControllerRevision'),
   jobs: resourceType('batch', 'v1', 'jobs', 'Job'),
   endpointSlices: resourceType('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),

@@ -30,3 +30,6 @@ export * from './endpoints/endpoint-slice.sync.js';
 export * from './endpoints/pod-endpoints.js';
 export * from './garbage-collector/garbage-collector.js';
 export * from './namespace/namespace.sync.js';
+export * from './hpa/horizontal.sync.js';
+export * from './hpa/behavior.js';
+export * from './hpa/replica-calculator.js';
