@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger, onShutdownSignals } from '@skiff/actors';
 import { DEFAULT_BIND, DEFAULT_PORT } from './server.js';
-import { startClusterApiServer } from './start.js';
+import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, startClusterApiServer } from './start.js';
 
 export const APISERVER_VERSION = '0.1.0';
 
@@ -23,6 +23,7 @@ interface Flags {
   insecureHttp?: boolean;
   tlsSan: string[];
   storeMembers?: string;
+  serviceClusterIpRange: string;
   instance: string;
 }
 
@@ -45,6 +46,7 @@ const program = new Command('apiserver')
   .option('--port <port>', 'port to listen on (0: a free one)', port, DEFAULT_PORT)
   .option('--insecure-http', 'plain HTTP instead of HTTPS (every request acts as the admin)')
   .option('--tls-san <name>', 'another name or address for the serving certificate (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+  .option('--service-cluster-ip-range <cidr>', 'ClusterIPs are allocated here (loopback, so the proxy binds them without root)', DEFAULT_SERVICE_CLUSTER_IP_RANGE)
   .option('--store-members <names>', 'store member names, comma-separated (default: asked from the leader)')
   .option('--instance <name>', 'this replica\'s name', hostname().split('.')[0]?.replace(/[^A-Za-z0-9_-]/g, '-') || 'apiserver')
   .action(async (flags: Flags) => {
@@ -62,6 +64,7 @@ const program = new Command('apiserver')
       extraSans: flags.tlsSan,
       logger,
       processMetrics: true,
+      serviceClusterIpRange: flags.serviceClusterIpRange,
       ...(members === undefined ? {} : { storeMembers: members }),
     });
     logger.info({ url: running.server.url, kubeconfig: running.kubeconfigPath }, 'serving');

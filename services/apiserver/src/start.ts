@@ -19,6 +19,8 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { startApiServer, type ApiServer } from './server.js';
 
 export const KUBECONFIG_FILE = 'kubeconfig';
+/** ClusterIPs of a local cluster: loopback, so the proxy binds them without root (Linux routes all of 127/8 locally). */
+export const DEFAULT_SERVICE_CLUSTER_IP_RANGE = '127.96.0.0/16';
 
 export interface ClusterApiServerOptions {
   readonly natsUrls: readonly string[];
@@ -40,6 +42,8 @@ export interface ClusterApiServerOptions {
   readonly random?: Random;
   readonly logger?: ServiceLogger;
   readonly processMetrics?: boolean;
+  /** `--service-cluster-ip-range`; the core's default (10.96.0.0/12) when absent. */
+  readonly serviceClusterIpRange?: string;
 }
 
 export interface ClusterApiServer {
@@ -75,7 +79,7 @@ export async function startClusterApiServer(opts: ClusterApiServerOptions): Prom
       // Made once the server listens: the `kubernetes` Service gets the real port, and the service
       // host inspects the core's watch-cache actor.
       core: ({ port, inspect }) =>
-        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, podLogs: kubeletPodLogs(apiBus, opts.cluster, clock), ...(inspect === undefined ? {} : { inspect }) })),
+        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }), podLogs: kubeletPodLogs(apiBus, opts.cluster, clock), ...(inspect === undefined ? {} : { inspect }) })),
       metrics,
       registry: apiRegistry,
       decodeProtobuf: decodeProtobufBody,

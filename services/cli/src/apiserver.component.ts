@@ -3,7 +3,7 @@
 // kubeconfig written to `<data-dir>/kubeconfig`. Ready once `/readyz` answers ok over TLS with
 // the cluster CA, i.e. as kubectl will see it.
 
-import { startClusterApiServer, waitForReadyz, type ClusterApiServer } from '@skiff/apiserver';
+import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, startClusterApiServer, waitForReadyz, type ClusterApiServer } from '@skiff/apiserver';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';
 import { DEFAULT_STORE_MEMBERS } from './options.js';
 import { storeMemberNames } from './store.component.js';
@@ -31,6 +31,7 @@ async function startApiServerComponent(ctx: ComponentContext): Promise<Component
     clock: ctx.clock,
     logger: ctx.logger,
     processMetrics: true,
+    serviceClusterIpRange: DEFAULT_SERVICE_CLUSTER_IP_RANGE,
   });
   const { server, kubeconfigPath } = running;
   const ready = server.ready.then(() =>
