@@ -8,7 +8,7 @@
 //          --core ends / timeoutSeconds / stop()--> ended (end-of-stream published once)
 // Invariant: the core watch is cancelled exactly when the NATS watch ends, whatever ended it.
 
-import { API_QUEUE, API_VERBS, encode, errorReply, NoRespondersError, type ApiVerb as BusVerb, type Bus, type Envelope } from '@skiff/bus';
+import { API_QUEUE, API_VERBS, encode, ENVELOPE_VERSION, errorReply, NoRespondersError, type ApiVerb as BusVerb, type Bus, type Envelope } from '@skiff/bus';
 import type { Logger, ServiceHost } from '@skiff/actors';
 import type { Clock } from '@skiff/core';
 import type { ApiCore, ApiRequest, UserInfo } from '../core/index.js';
@@ -119,7 +119,7 @@ export async function startNatsApi(opts: NatsApiOptions): Promise<NatsApi> {
             result.cancel();
             return errorReply('BadRequest', 'pods/log is served over HTTP; on NATS ask the kubelet (kubelet.<node>.logs)');
           }
-          return { type: 'api.object', status: result.status, object: result.object };
+          return { v: ENVELOPE_VERSION, type: 'api.object', status: result.status, object: result.object };
         } catch (err) {
           return errorEnvelope(err, logger, `api.${verb} ${req.resource}`);
         }
@@ -151,7 +151,7 @@ export async function startNatsApi(opts: NatsApiOptions): Promise<NatsApi> {
       void watch.done.finally(() => watches.delete(watch));
       // The opened reply goes out when this handler returns; events must follow it, not precede it.
       afterReply(() => watch.start());
-      return { type: 'api.watch.opened', seq: 1, heartbeatMs };
+      return { v: ENVELOPE_VERSION, type: 'api.watch.opened', seq: 1, heartbeatMs };
     },
     { queue: API_QUEUE, guard: isApiWatchRequest },
   );

@@ -8,22 +8,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@skiff/actors';
-import { apiRegistry, decodeProtobufBody, startApiServer, type ApiServer } from '@skiff/apiserver';
+import { apiRegistry, createApiCore, decodeProtobufBody, MemoryStorage, startApiServer, type ApiServer } from '@skiff/apiserver';
 import { NatsBus, startNatsServer, type NatsServerProcess } from '@skiff/bus';
 import { RealClock, SeededRandom } from '@skiff/core';
+import {
+  createApiClient,
+  type ApiClient,
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  isResourceExpired,
+  errorFromWatchStatus,
+  createEventRecorder,
+  createInformer,
+  type Informer,
+  startLeaderElector,
+  recordFromLease,
+  Resources,
+  isDeletedFinalStateUnknown,
+  objectKey,
+  type KubeObject,
+  type WatchMessage,
+} from '@skiff/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiCore, MemoryStorage } from '@skiff/apiserver';
-import { createApiClient, type ApiClient } from '../src/api-client.js';
-import { isAlreadyExists, isConflict, isNotFound, isResourceExpired, errorFromWatchStatus } from '../src/api-errors.js';
-import { createEventRecorder } from '../src/event-recorder.js';
-import { createInformer, type Informer } from '../src/informer.js';
-import { startLeaderElector } from '../src/leader-elector.js';
-import { recordFromLease } from '../src/leader-election.js';
-import { Resources } from '../src/resources.js';
-import { isDeletedFinalStateUnknown } from '../src/store-deltas.js';
-import { objectKey, type KubeObject } from '../src/types.js';
-import type { WatchMessage } from '../src/watch-stream.js';
-import { pod } from './harness.js';
 
 const CLUSTER = 'clienttest';
 let nats: NatsServerProcess;
@@ -202,3 +209,12 @@ describe('against the real apiserver over NATS', () => {
     expect(events).toMatchObject([{ reason: 'BackOff', type: 'Warning', count: 2, involvedObject: { kind: 'Pod', name: 'ev-target', uid: target.metadata.uid }, source: { component: 'skiff-it' } }]);
   });
 });
+
+function pod(name: string, opts: { namespace?: string; labels?: Record<string, string>; nodeName?: string } = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: opts.namespace ?? 'default', ...(opts.labels === undefined ? {} : { labels: opts.labels }) },
+    spec: { containers: [{ name: 'c', image: 'nginx' }], ...(opts.nodeName === undefined ? {} : { nodeName: opts.nodeName }) },
+  };
+}
