@@ -7,7 +7,8 @@ import { KNOWN_ISSUES, membersForSeed, runStoreSimulation, type KnownIssue, type
 
 const SEEDS = Number(process.env['SIM_SEEDS'] ?? 500);
 const FIRST_SEED = Number(process.env['SIM_FROM'] ?? 1);
-const TOLERATED = Object.keys(KNOWN_ISSUES) as KnownIssue[];
+// Every known store bug is fixed: the sweep tolerates none (add one here only while it is open).
+const TOLERATED: KnownIssue[] = [];
 /** Stop collecting after this many failures: they are usually one bug. */
 const FAILURES_MAX = 5;
 
@@ -20,7 +21,6 @@ describe('store simulation', () => {
     const failures: string[] = [];
     let operations = 0;
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS && failures.length < FAILURES_MAX; seed++) {
-      // Known store bugs (KNOWN_ISSUES) are tolerated here and pinned by the skipped tests below.
       const r = await runStoreSimulation({ seed, members: membersForSeed(seed, 'mix'), tolerate: TOLERATED });
       operations += r.stats.operations;
       if (!r.ok) failures.push(failureLine(r));
@@ -30,9 +30,9 @@ describe('store simulation', () => {
     expect(operations).toBeGreaterThan(SEEDS * 20);
   });
 
-  // SKIPPED until services/store is fixed (see KNOWN_ISSUES['fatal-after-halt'] in store-sim.ts):
-  // a halted member's in-flight snapshot save fails later and calls onFatal. Unskip once fixed.
-  it.skip('regression fatal-after-halt: a halted member never reports fatal (seed 2014, crash faults)', async () => {
+  // Found by the simulation (KNOWN_ISSUES['fatal-after-halt'] in store-sim.ts): a halted member's
+  // in-flight snapshot save failed later and called onFatal. Fixed in services/store snapshotter.ts.
+  it('regression fatal-after-halt: a halted member never reports fatal (seed 2014, crash faults)', async () => {
     const { seed, members, faults } = KNOWN_ISSUES['fatal-after-halt'];
     const r = await runStoreSimulation({ seed, members, faults });
     expect(r.failure).toBeNull();

@@ -61,7 +61,9 @@ export class Snapshotter {
       log.info({ index, term, bytes: data.byteLength, segmentsReleased: released }, 'snapshot taken');
     } catch (err) {
       if (err instanceof WalAppendError || err instanceof WalClosedError) log.warn({ err, index }, 'snapshot not saved');
-      else this.port.fatal(err);
+      // A save still in flight when the member halted or stopped fails with it: not a new fault
+      // (halt promises nothing more is handled; sim seed 2014, crash profile).
+      else if (!this.port.stopped()) this.port.fatal(err);
     }
   }
 }
