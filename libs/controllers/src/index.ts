@@ -33,3 +33,4 @@ export * from './namespace/namespace.sync.js';
 export * from './hpa/horizontal.sync.js';
 export * from './hpa/behavior.js';
 export * from './hpa/replica-calculator.js';
+export * from './job/job.sync.js';
