@@ -18,7 +18,7 @@ import {
   type SharedInformerFactory,
 } from '@skiff/client';
 import type { Random } from '@skiff/core';
-import type { Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '@skiff/api';
+import type { ControllerRevision, DaemonSet, Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '@skiff/api';
 import {
   controllerRefOf,
   defaultNodeLifecycleConfig,
@@ -30,17 +30,18 @@ import {
   objectKey,
   observeCreation,
   observeDeletion,
+  syncDaemonSet,
   syncDeployment,
   syncReplicaSet,
   syncTaintEviction,
   type ListerView,
   type NodeLifecycleConfig,
 } from '@skiff/controllers';
-import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
+import { createController, type ControllerDeps, type ControllerSpec, type RunningControllerHandle } from './controller-runner.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'garbagecollector', 'nodelifecycle', 'taint-eviction'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -170,6 +171,14 @@ function wireControllers(factory: SharedInformerFactory, deps: ControllerDeps, e
     out.push(c);
   }
   if (enabled.includes('endpoints')) out.push(endpointsController(factory, deps, { pods, services: view<Service>(factory, Resources.services), endpoints: view<Endpoints>(factory, Resources.endpoints) }));
+  if (enabled.includes('daemonset')) {
+    const listers = { daemonSets: view<DaemonSet>(factory, Resources.daemonSets), nodes, pods, controllerRevisions: view<ControllerRevision>(factory, Resources.controllerRevisions) };
+    const c = podOwnerController(factory, deps, 'DaemonSet', Resources.daemonSets, { name: 'daemonset', workers: 2, sync: (key, expectations) => syncDaemonSet(key, listers, { nowMs: clock.now(), random, expectations }) });
+    // A node added or changed may need (or stop needing) a daemon pod: every DaemonSet looks again.
+    const all = (): void => listers.daemonSets.list().forEach((ds) => c.enqueue(objectKey(ds)));
+    factory.informerFor(Resources.nodes).addEventHandler({ onAdd: all, onUpdate: all });
+    out.push(c);
+  }
   if (enabled.includes('garbagecollector')) out.push(garbageCollector(factory, deps));
   if (enabled.includes('nodelifecycle')) out.push(nodeLifecycleController(factory, deps, { nodes, leases, pods }, config));
   if (enabled.includes('taint-eviction')) {
@@ -198,12 +207,24 @@ function replicaSetController(
   random: Random,
 ): RunningControllerHandle {
   const clock = deps.host.clock;
-  const c = createController({ name: 'replicaset', workers: 2, sync: (key, expectations) => syncReplicaSet(key, listers, { nowMs: clock.now(), random, expectations }) }, deps);
-  const enqueueSelf = (rs: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(rs)));
-  factory.informerFor(Resources.replicaSets).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, rs) => enqueueSelf(rs), onDelete: enqueueSelf });
+  return podOwnerController(factory, deps, 'ReplicaSet', Resources.replicaSets, {
+    name: 'replicaset',
+    workers: 2,
+    sync: (key, expectations) => syncReplicaSet(key, listers, { nowMs: clock.now(), random, expectations }),
+  });
+}
+
+/**
+ * A controller of pods (ReplicaSet, DaemonSet): keyed by the owner; pod events enqueue the
+ * controlling owner and lower its expectations (addPod / updatePod / deletePod in Kubernetes).
+ */
+function podOwnerController(factory: SharedInformerFactory, deps: ControllerDeps, kind: string, resource: (typeof Resources)[keyof typeof Resources], spec: ControllerSpec): RunningControllerHandle {
+  const c = createController(spec, deps);
+  const enqueueSelf = (o: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(o)));
+  factory.informerFor(resource).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, o) => enqueueSelf(o), onDelete: enqueueSelf });
   const ownerKey = (p: KubeObject): string | undefined => {
     const ref = controllerRefOf(p);
-    return ref?.kind === 'ReplicaSet' ? `${p.metadata.namespace ?? ''}/${ref.name}` : undefined;
+    return ref?.kind === kind ? `${p.metadata.namespace ?? ''}/${ref.name}` : undefined;
   };
   const deleted = (p: KubeObject): void => {
     const key = ownerKey(p);
