@@ -6,8 +6,9 @@ import { apiServerComponent } from './apiserver.component.js';
 import type { Component } from './component.js';
 import { controllerManagerComponent } from './controller-manager.component.js';
 import { kubeletComponent } from './kubelet.component.js';
+import { proxyComponent } from './proxy.component.js';
 import { schedulerComponent } from './scheduler.component.js';
 import { storeComponent } from './store.component.js';
 import { supervisorComponent } from './supervisor.component.js';
 
-export const components: readonly Component[] = [supervisorComponent, storeComponent, apiServerComponent, controllerManagerComponent, schedulerComponent, kubeletComponent];
+export const components: readonly Component[] = [supervisorComponent, storeComponent, apiServerComponent, controllerManagerComponent, schedulerComponent, kubeletComponent, proxyComponent];
