@@ -2,16 +2,19 @@
 // run. The backend (node:http, 127.0.1.1) and the proxy (a Proxier with one ClusterIP listener,
 // 127.96.0.100:8080) run as child processes; this process is the client: `connections` keep-alive
 // HTTP/1.1 connections, one request in flight on each. Direct and proxied rounds alternate, so
-// machine noise hits both. Writes one JSON object to stdout; progress goes to stderr.
+// machine noise hits both. Writes one JSON object to stdout and to bench/results/proxy.json;
+// progress goes to stderr.
 //
 //   node --import tsx libs/proxy/bench/proxy.bench.ts [--duration-ms 3000] [--rounds 3] [--connections 16]
 //
 // Goal (issue 8): at most 25% throughput loss through the proxy.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Proxier } from '../src/index.js';
@@ -254,6 +257,9 @@ async function runClient(opts: Options): Promise<void> {
       goalMet: lossPct <= GOAL_MAX_LOSS_PCT,
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results', 'proxy.json');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   } finally {
     proxy.child.kill();
     backend.child.kill();
