@@ -21,6 +21,7 @@ import type { Random } from '@skiff/core';
 import type { ControllerRevision, DaemonSet, Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '@skiff/api';
 import {
   controllerRefOf,
+  eventFor,
   defaultNodeLifecycleConfig,
   initialNodeLifecycleState,
   monitorNodeHealth,
@@ -36,12 +37,14 @@ import {
   syncTaintEviction,
   type ListerView,
   type NodeLifecycleConfig,
+  type SyncResult,
 } from '@skiff/controllers';
+import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE, nextFreeNodeCidr, parseClusterCidr, type ClusterCidr } from './node-ipam.js';
 import { createController, type ControllerDeps, type ControllerSpec, type RunningControllerHandle } from './controller-runner.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -55,6 +58,9 @@ export interface ControllerManagerOptions {
   readonly nodeMonitorGracePeriodMs?: number;
   readonly nodeMonitorPeriodMs?: number;
   readonly leaderElection?: Partial<LeaderElectionTimings>;
+  /** `--cluster-cidr`: the pod range node CIDRs are cut from. Default DEFAULT_CLUSTER_CIDR. */
+  readonly clusterCidr?: string;
+  readonly nodeCidrMaskSize?: number;
 }
 
 export interface ControllerManager {
@@ -94,7 +100,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     ...(opts.nodeMonitorGracePeriodMs === undefined ? {} : { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }),
     ...(opts.nodeMonitorPeriodMs === undefined ? {} : { nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs }),
   };
-  const controllers = wireControllers(factory, deps, enabled, opts.random, config);
+  const cidr = parseClusterCidr(opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR, opts.nodeCidrMaskSize ?? DEFAULT_NODE_CIDR_MASK_SIZE);
+  const controllers = wireControllers(factory, deps, enabled, opts.random, config, cidr);
 
   factory.start();
   await factory.waitForCacheSync();
@@ -145,7 +152,14 @@ function view<T extends KubeObject>(factory: SharedInformerFactory, resource: (t
   return factory.informerFor<T>(resource).lister as unknown as ListerView<T>;
 }
 
-function wireControllers(factory: SharedInformerFactory, deps: ControllerDeps, enabled: readonly ControllerName[], random: Random, config: NodeLifecycleConfig): RunningControllerHandle[] {
+function wireControllers(
+  factory: SharedInformerFactory,
+  deps: ControllerDeps,
+  enabled: readonly ControllerName[],
+  random: Random,
+  config: NodeLifecycleConfig,
+  cidr: ClusterCidr,
+): RunningControllerHandle[] {
   const clock = deps.host.clock;
   const pods = view<Pod>(factory, Resources.pods);
   const replicaSets = view<ReplicaSet>(factory, Resources.replicaSets);
@@ -192,6 +206,7 @@ function wireControllers(factory: SharedInformerFactory, deps: ControllerDeps, e
     factory.informerFor(Resources.pods).addEventHandler({ onAdd: enqueuePodNode, onUpdate: (_, p) => enqueuePodNode(p) });
     out.push(c);
   }
+  if (enabled.includes('nodeipam')) out.push(nodeIpamController(factory, deps, nodes, cidr));
   return out;
 }
 
@@ -317,5 +332,30 @@ function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps):
   const poke = (): void => c.enqueue('graph');
   for (const { informer } of informers) informer.addEventHandler({ onAdd: poke, onUpdate: poke, onDelete: poke });
   c.enqueue('graph');
+  return c;
+}
+
+/**
+ * Node IPAM's range allocator: a node without spec.podCIDR gets the lowest free node CIDR. CIDRs
+ * handed out but not yet seen in the lister stay reserved here, so two nodes synced before the
+ * informer catches up never get the same one.
+ */
+function nodeIpamController(factory: SharedInformerFactory, deps: ControllerDeps, nodes: ListerView<Node>, cidr: ClusterCidr): RunningControllerHandle {
+  const pending = new Map<string, string>();
+  const sync = (name: string): SyncResult => {
+    const node = nodes.get(name);
+    if (node === undefined || (node.spec?.podCIDR ?? '') !== '') {
+      pending.delete(name);
+      return { actions: [] };
+    }
+    const taken = new Set([...nodes.list().map((n) => n.spec?.podCIDR ?? ''), ...[...pending].filter(([n]) => n !== name).map(([, c]) => c)]);
+    const next = pending.get(name) ?? nextFreeNodeCidr(cidr, taken);
+    if (next === undefined) return { actions: [eventFor(ControllerResources.nodes, node, 'Warning', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`)] };
+    pending.set(name, next);
+    return { actions: [{ type: 'patch', resource: ControllerResources.nodes, name, patchType: 'merge', patch: { spec: { podCIDR: next, podCIDRs: [next] } } }] };
+  };
+  const c = createController({ name: 'nodeipam', sync }, deps);
+  const enqueueNode = (n: Tombstone<KubeObject>): void => c.enqueue(unwrap(n).metadata.name ?? '');
+  factory.informerFor(Resources.nodes).addEventHandler({ onAdd: enqueueNode, onUpdate: (_, n) => enqueueNode(n), onDelete: enqueueNode });
   return c;
 }

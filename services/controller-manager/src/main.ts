@@ -1,5 +1,6 @@
 // `node --import tsx services/controller-manager/src/main.ts --nats URLS [--cluster local]
-//  [--instance NAME] [--node-monitor-grace-period 40s] [--controllers *]`
+//  [--instance NAME] [--node-monitor-grace-period 40s] [--controllers *]
+//  [--cluster-cidr 127.128.0.0/9] [--node-cidr-mask-size 24]`
 // One controller-manager replica as a process. Only wiring: parse, start (start.ts), stop on
 // signals. Several replicas elect one leader on Lease kube-system/kube-controller-manager.
 
@@ -8,6 +9,7 @@ import { Command } from 'commander';
 import { createLogger, onShutdownSignals } from '@skiff/actors';
 import { RealClock } from '@skiff/core';
 import { parseDurationMs } from './duration.js';
+import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE } from './node-ipam.js';
 import { startControllerManagerProcess } from './start.js';
 
 export const CONTROLLER_MANAGER_VERSION = '0.1.0';
@@ -18,6 +20,8 @@ interface Flags {
   instance: string;
   nodeMonitorGracePeriod: string;
   controllers: string;
+  clusterCidr: string;
+  nodeCidrMaskSize: string;
 }
 
 const program = new Command('controller-manager')
@@ -26,6 +30,8 @@ const program = new Command('controller-manager')
   .option('--cluster <name>', 'cluster name (NATS subjects skiff.<cluster>.*)', 'local')
   .option('--instance <name>', "this replica's name (the Lease holderIdentity)", hostname().split('.')[0]?.replace(/[^A-Za-z0-9_-]/g, '-') || 'controller-manager')
   .option('--node-monitor-grace-period <duration>', 'a node whose Lease is older than this is marked Unknown', '40s')
+  .option('--cluster-cidr <cidr>', 'pod range node CIDRs are allocated from', DEFAULT_CLUSTER_CIDR)
+  .option('--node-cidr-mask-size <bits>', 'prefix length of each node CIDR', String(DEFAULT_NODE_CIDR_MASK_SIZE))
   .option('--controllers <names>', 'comma-separated controllers; * for all, -name to disable one', '*')
   .action(async (flags: Flags) => {
     const logger = createLogger({ component: 'controller-manager', instance: flags.instance });
@@ -37,6 +43,8 @@ const program = new Command('controller-manager')
       clock: new RealClock(),
       logger,
       nodeMonitorGracePeriodMs: parseDurationMs(flags.nodeMonitorGracePeriod),
+      clusterCidr: flags.clusterCidr,
+      nodeCidrMaskSize: Number(flags.nodeCidrMaskSize),
       controllers: flags.controllers.split(',').map((s) => s.trim()).filter((s) => s !== ''),
     });
     logger.info({ controllers: running.manager.enabled }, 'started; waiting for leadership');

@@ -1,4 +1,5 @@
-// The DaemonSet controller end to end: one pod per node, and a new node gets its own.
+// The DaemonSet controller end to end: one pod per node, and a new node gets its own; node IPAM
+// gives each node its own pod CIDR.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   await registerNode(cluster.client, 'node-1');
   await registerNode(cluster.client, 'node-2');
   kubelet = startFakeKubelet(cluster.client, ['node-1', 'node-2']);
-  const kcm = await cluster.startControllerManager('kcm-1', { controllers: ['daemonset'] });
+  const kcm = await cluster.startControllerManager('kcm-1', { controllers: ['daemonset', 'nodeipam'] });
   await kcm.manager.whenLeading();
 }, 60_000);
 
@@ -51,6 +52,13 @@ describe('DaemonSet controller', () => {
     await eventually(async () => ((await nodesOf())?.join() === 'node-1,node-2' ? true : undefined), 'a pod on each node');
     await registerNode(cluster.client, 'node-3');
     await eventually(async () => ((await nodesOf())?.join() === 'node-1,node-2,node-3' ? true : undefined), 'a pod on the new node');
+    // Node IPAM ran alongside: three distinct /24s of the default 127.128.0.0/9.
+    const cidrs = await eventually(async () => {
+      const all = (await cluster.client.list<KubeObject & { spec?: { podCIDR?: string } }>(Resources.nodes)).items.map((n) => n.spec?.podCIDR ?? '');
+      return all.every((c) => c !== '') ? all : undefined;
+    }, 'a podCIDR on every node');
+    expect(new Set(cidrs).size).toBe(3);
+    for (const cidr of cidrs) expect(cidr).toMatch(/^127\.128\.\d+\.0\/24$/);
     for (const p of await daemonPods()) expect(p.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'DaemonSet', name: 'agent', controller: true });
   }, 60_000);
 });

@@ -25,11 +25,10 @@ export async function registerNode(client: ApiClient, name: string): Promise<voi
     spec: {},
     status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: iso(now), lastTransitionTime: iso(now) }] },
   } as unknown as KubeObject);
-  const node = await client.get(Resources.nodes, name);
-  await client.updateStatus(Resources.nodes, {
-    ...node,
+  // A merge patch: controllers (node IPAM) may write the node meanwhile.
+  await client.patchStatus(Resources.nodes, name, 'merge', {
     status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: iso(now), lastTransitionTime: iso(now) }] },
-  } as unknown as KubeObject);
+  });
   await client.create(
     Resources.leases,
     {
