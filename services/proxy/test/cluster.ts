@@ -20,7 +20,7 @@ export const CLUSTER = 'proxytest';
 export interface TestCluster {
   readonly client: ApiClient;
   readonly logFile: string;
-  startProxy(nodeIps: readonly string[]): Promise<ProxyProcess>;
+  startProxy(nodeIps: readonly string[], dns?: { ip: string; port: number }): Promise<ProxyProcess>;
   stop(): Promise<void>;
 }
 
@@ -73,8 +73,8 @@ export async function startTestCluster(): Promise<TestCluster> {
   return {
     client,
     logFile,
-    async startProxy(nodeIps) {
-      const p = await startProxyProcess({ natsUrls: [natsUrl], cluster: CLUSTER, instance: 'proxy-1', version: '0.1.0', clock, logger: child(logger, { part: 'proxy' }), nodeIps });
+    async startProxy(nodeIps, dns) {
+      const p = await startProxyProcess({ natsUrls: [natsUrl], cluster: CLUSTER, instance: 'proxy-1', version: '0.1.0', clock, logger: child(logger, { part: 'proxy' }), nodeIps, ...(dns === undefined ? {} : { dns }) });
       proxies.push(p);
       return p;
     },

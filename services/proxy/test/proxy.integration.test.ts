@@ -1,6 +1,7 @@
 // The proxy service against a real nats-server, a real store and the real API server: a Service
 // and a hand-written Endpoints object (3 node:http backends on 127.0.2.1..3, each answering its
 // own name) go through the API; traffic goes through the ClusterIP the API server allocated.
+import { Resolver } from 'node:dns/promises';
 import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiStatusError, Resources, type KubeObject } from '@skiff/client';
@@ -10,6 +11,8 @@ import { eventually, startTestCluster, type TestCluster } from './cluster.js';
 const BACKENDS = ['127.0.2.1', '127.0.2.2', '127.0.2.3'] as const;
 const PORT = 8080;
 const NODE_IP = '127.0.1.1';
+/** The proxy's cluster DNS responder (a free UDP port on this loopback address). */
+const DNS_IP = '127.53.0.1';
 
 let cluster: TestCluster;
 let proxy: ProxyProcess;
@@ -68,7 +71,7 @@ beforeAll(async () => {
     servers.push(server);
   }
   cluster = await startTestCluster();
-  proxy = await cluster.startProxy([NODE_IP]);
+  proxy = await cluster.startProxy([NODE_IP], { ip: DNS_IP, port: 0 });
   expect(await proxy.proxy.whenSynced()).toBe(true);
 }, 60_000);
 
@@ -91,6 +94,12 @@ describe('proxy on ClusterIPs', () => {
     expect([...counts.keys()].sort()).toEqual([...BACKENDS]);
     for (const ip of BACKENDS) expect(counts.get(ip)).toBeGreaterThanOrEqual(60);
   }, 60_000);
+
+  it('answers the service name with its ClusterIP on the DNS responder', async () => {
+    const resolver = new Resolver({ timeout: 1_000, tries: 2 });
+    resolver.setServers([`${DNS_IP}:${proxy.proxy.dns?.port ?? 0}`]);
+    expect(await resolver.resolve4('web.default.svc.cluster.local')).toEqual([clusterIp]);
+  }, 30_000);
 
   it('sends no new traffic to an address moved to notReadyAddresses', async () => {
     await putEndpoints('web', BACKENDS.slice(0, 2), [BACKENDS[2]]);
