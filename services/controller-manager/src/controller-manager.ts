@@ -18,7 +18,7 @@ import {
   type SharedInformerFactory,
 } from '@skiff/client';
 import type { Random } from '@skiff/core';
-import type { ControllerRevision, DaemonSet, Deployment, Endpoints, Lease, Node, Pod, ReplicaSet, Service } from '@skiff/api';
+import type { ControllerRevision, DaemonSet, Deployment, Endpoints, EndpointSlice, Lease, Node, Pod, ReplicaSet, Service } from '@skiff/api';
 import {
   controllerRefOf,
   eventFor,
@@ -28,6 +28,7 @@ import {
   planGarbageCollection,
   Resources as ControllerResources,
   syncEndpoints,
+  syncEndpointSlices,
   objectKey,
   observeCreation,
   observeDeletion,
@@ -44,7 +45,7 @@ import { createController, type ControllerDeps, type ControllerSpec, type Runnin
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -185,6 +186,18 @@ function wireControllers(
     out.push(c);
   }
   if (enabled.includes('endpoints')) out.push(endpointsController(factory, deps, { pods, services: view<Service>(factory, Resources.services), endpoints: view<Endpoints>(factory, Resources.endpoints) }));
+  if (enabled.includes('endpointslice')) {
+    const listers = { pods, services: view<Service>(factory, Resources.services), endpointSlices: view<EndpointSlice>(factory, Resources.endpointSlices) };
+    const c = createController({ name: 'endpointslice', sync: (key) => syncEndpointSlices(key, listers, { random }) }, deps);
+    wireServicePods(factory, c, listers.services);
+    const enqueueService = (o: Tombstone<KubeObject>): void => {
+      const slice = unwrap(o);
+      const service = slice.metadata.labels?.['kubernetes.io/service-name'];
+      if (service !== undefined) c.enqueue(`${slice.metadata.namespace ?? ''}/${service}`);
+    };
+    factory.informerFor(Resources.endpointSlices).addEventHandler({ onUpdate: (_, o) => enqueueService(o), onDelete: enqueueService });
+    out.push(c);
+  }
   if (enabled.includes('daemonset')) {
     const listers = { daemonSets: view<DaemonSet>(factory, Resources.daemonSets), nodes, pods, controllerRevisions: view<ControllerRevision>(factory, Resources.controllerRevisions) };
     const c = podOwnerController(factory, deps, 'DaemonSet', Resources.daemonSets, { name: 'daemonset', workers: 2, sync: (key, expectations) => syncDaemonSet(key, listers, { nowMs: clock.now(), random, expectations }) });
@@ -301,19 +314,24 @@ function endpointsController(
   listers: { pods: ListerView<Pod>; services: ListerView<Service>; endpoints: ListerView<Endpoints> },
 ): RunningControllerHandle {
   const c = createController({ name: 'endpoints', sync: (key) => syncEndpoints(key, listers) }, deps);
+  wireServicePods(factory, c, listers.services);
+  factory.informerFor(Resources.endpoints).addEventHandler({ onDelete: (o) => c.enqueue(objectKey(unwrap(o))) });
+  return c;
+}
+
+/** A Service enqueues itself; a pod enqueues every Service of its namespace whose selector matches it. */
+function wireServicePods(factory: SharedInformerFactory, c: RunningControllerHandle, services: ListerView<Service>): void {
   const enqueueSelf = (o: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(o)));
   factory.informerFor(Resources.services).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, o) => enqueueSelf(o), onDelete: enqueueSelf });
-  factory.informerFor(Resources.endpoints).addEventHandler({ onDelete: enqueueSelf });
   const enqueueServices = (o: Tombstone<KubeObject>): void => {
     const pod = unwrap(o);
     const labels = pod.metadata.labels ?? {};
-    for (const svc of listers.services.namespace(pod.metadata.namespace ?? '').list()) {
+    for (const svc of services.namespace(pod.metadata.namespace ?? '').list()) {
       const selector = svc.spec?.selector;
       if (selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v)) c.enqueue(objectKey(svc));
     }
   };
   factory.informerFor(Resources.pods).addEventHandler({ onAdd: enqueueServices, onUpdate: (old, p) => (enqueueServices(old), enqueueServices(p)), onDelete: enqueueServices });
-  return c;
 }
 
 /** The resources whose ownership graph the garbage collector walks. */

@@ -19,7 +19,7 @@ beforeAll(async () => {
   cluster = await startTestCluster();
   await registerNode(cluster.client, 'node-1');
   kubelet = startFakeKubelet(cluster.client, ['node-1']);
-  kcm = await cluster.startControllerManager('kcm-1', { controllers: ['replicaset', 'deployment', 'endpoints', 'garbagecollector'] });
+  kcm = await cluster.startControllerManager('kcm-1', { controllers: ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'garbagecollector'] });
   await kcm.manager.whenLeading();
 }, 60_000);
 
@@ -106,7 +106,7 @@ describe('Deployment and ReplicaSet controllers', () => {
     expect((await livePods()).length).toBe(5);
   }, 60_000);
 
-  it("a Service's Endpoints follow pod readiness", async () => {
+  it("a Service's Endpoints and EndpointSlices follow pod readiness", async () => {
     await kubectlOk(['expose', 'deployment/web', '--port=80']);
     const addresses = async (): Promise<{ ready: string[]; notReady: string[] }> => {
       const ep = await cluster.client.get<KubeObject & { subsets?: { addresses?: { ip: string }[]; notReadyAddresses?: { ip: string }[] }[] }>(Resources.endpoints, 'web', { namespace: 'default' });
@@ -128,6 +128,14 @@ describe('Deployment and ReplicaSet controllers', () => {
     }, 'one not-ready endpoint');
     expect(got.notReady).toEqual([victim.status?.podIP]);
     expect(got.ready).not.toContain(victim.status?.podIP);
+    // The EndpointSlice controller says the same: 5 endpoints, only the victim not ready.
+    await eventually(async () => {
+      type Slice = KubeObject & { endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[] };
+      const slices = (await cluster.client.list<Slice>(Resources.endpointSlices, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=web' })).items;
+      const eps = slices.flatMap((sl) => sl.endpoints ?? []);
+      const notReady = eps.filter((e) => e.conditions?.ready !== true).flatMap((e) => e.addresses);
+      return eps.length === 5 && JSON.stringify(notReady) === JSON.stringify([victim.status?.podIP]) ? true : undefined;
+    }, 'EndpointSlice with one not-ready endpoint');
   }, 60_000);
 
   it('deleting the Deployment with --cascade=foreground removes its ReplicaSets and pods first', async () => {
