@@ -35,6 +35,9 @@ describe('leader election', () => {
 
     await cluster.client.create(Resources.replicaSets, replicaSet('before', 2), { namespace: 'default' });
     await eventually(async () => ((await podCount('before')) === 2 ? true : undefined), 'pods made by kcm-1');
+    // Each controller's loop is an actor of the service host (what `skiff inspect` lists); only the leader's.
+    expect(first.host.health().actors.map((a) => a.id)).toEqual(expect.arrayContaining(['controller-replicaset-1', 'controller-replicaset-2']));
+    expect(second.host.health().actors.map((a) => a.id)).not.toContain('controller-replicaset-1');
 
     await first.stop();
     await eventually(async () => (second.manager.isLeader() ? true : undefined), 'kcm-2 leading', 20_000);
