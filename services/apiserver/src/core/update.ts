@@ -126,13 +126,9 @@ function copyOrDelete(m: KubeObject['metadata'], c: KubeObject['metadata'], fiel
 /** The strategy hook, plus the parts of it every kind shares. */
 function prepareForUpdate(info: ResourceInfo, obj: KubeObject, current: KubeObject, subresource: string | undefined): void {
   if (subresource === 'status') {
-    // rest.ResetObjectMetaForStatus: a status write cannot change labels, annotations, finalizers, owners.
-    for (const f of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
-      const mm = obj.metadata as Record<string, unknown>;
-      const cc = current.metadata as Record<string, unknown>;
-      if (cc[f] === undefined) delete mm[f];
-      else mm[f] = cc[f];
-    }
+    // Which metadata a status write may change is the kind's own rule (Kubernetes' status
+    // strategies differ: a Deployment's status update keeps its labels but may set annotations,
+    // which is how the deployment controller records deployment.kubernetes.io/revision).
     info.prepareForUpdate(obj, current, 'status');
     if ('spec' in current) obj['spec'] = current['spec'];
     else delete obj['spec'];

@@ -21,9 +21,11 @@ describe('status subresource', () => {
     expect((viaStatus['spec'] as { containers: { image: string }[] }).containers[0]?.image).toBe('nginx:1.27');
     const viaMain = await h.obj(patchReq('pods', 'default', 'p', 'merge', { status: { phase: 'Failed' } }));
     expect(viaMain['status']).toEqual(viaStatus['status']);
-    const patched = await h.obj({ ...patchReq('pods', 'default', 'p', 'merge', { status: { phase: 'Succeeded' }, metadata: { labels: { no: 'change' } } }), subresource: 'status' });
+    // podStatusStrategy: pods/status never touches ownerReferences (old kubelets corrupted them).
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', uid: 'u-1' };
+    const patched = await h.obj({ ...patchReq('pods', 'default', 'p', 'merge', { status: { phase: 'Succeeded' }, metadata: { ownerReferences: [owner] } }), subresource: 'status' });
     expect((patched['status'] as { phase: string }).phase).toBe('Succeeded');
-    expect(patched.metadata.labels).toEqual({});
+    expect(patched.metadata.ownerReferences).toBeUndefined();
     const got = await h.obj({ verb: 'get', resource: 'pods', subresource: 'status', namespace: 'default', name: 'p' });
     expect(got.kind).toBe('Pod');
   });
@@ -32,6 +34,21 @@ describe('status subresource', () => {
     await h.obj({ verb: 'create', resource: 'pods', namespace: 'default', body: pod('p') });
     expect((await h.err({ verb: 'get', resource: 'pods', subresource: 'scale', namespace: 'default', name: 'p' })).code).toBe(404);
     expect((await h.err({ verb: 'get', resource: 'pods', subresource: 'log', namespace: 'default', name: 'p' })).code).toBe(501);
+  });
+});
+
+describe('deployments/status', () => {
+  // deploymentStatusStrategy keeps spec and labels but not annotations: the deployment controller
+  // records deployment.kubernetes.io/revision through UpdateStatus (kubectl rollout undo needs it).
+  it('keeps spec and labels, and takes annotations', async () => {
+    const created = await h.obj({ verb: 'create', resource: 'deployments', namespace: 'default', body: deployment('web', 2) });
+    const meta = { ...created.metadata, labels: { changed: 'yes' }, annotations: { 'deployment.kubernetes.io/revision': '1' } };
+    const body = { ...created, metadata: meta, spec: { ...(created['spec'] as object), replicas: 9 }, status: { replicas: 2 } };
+    const updated = await h.obj({ verb: 'update', resource: 'deployments', subresource: 'status', namespace: 'default', name: 'web', body });
+    expect(updated.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '1' });
+    expect(updated.metadata.labels).toEqual(created.metadata.labels);
+    expect((updated['spec'] as { replicas: number }).replicas).toBe(2);
+    expect(updated['status']).toMatchObject({ replicas: 2 });
   });
 });
 
