@@ -8,6 +8,7 @@ import { runDetached, type SelfCommand } from './detach.js';
 import { DEFAULT_DOWN_GRACE_MS, runDown } from './down.js';
 import { CliError, OptionError } from './errors.js';
 import { runInspect } from './inspect.js';
+import { runKv, type KvCommand } from './kv.js';
 import {
   DEFAULT_CLUSTER,
   DEFAULT_DETACH_TIMEOUT_MS,
@@ -129,6 +130,8 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
       setExitCode(await runInspect(ref, { watch: flags.watch === true, json: flags.json === true }, { out: env.out, err: env.err }));
     });
 
+  addKvCommands(program, dataDirOf, env, setExitCode);
+
   return program;
 }
 
@@ -141,4 +144,58 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
   }
   stderr.write(`skiff: unexpected error (a bug; please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return 1;
+}
+
+/** Resolves on the first SIGINT/SIGTERM: `kv watch` and `kv lease keep-alive` end cleanly on Ctrl-C. */
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+function addKvCommands(program: Command, dataDirOf: (flags: ClusterFlags) => string, env: ProgramEnv, setExitCode: (code: number) => void): void {
+  const kv = program.command('kv').description("the store, etcdctl-style: get, put, del, watch, lease, status, compact");
+  const run = async (flags: ClusterFlags, cmd: KvCommand): Promise<void> => {
+    setExitCode(await runKv({ cluster: flags.cluster, dataDir: dataDirOf(flags) }, cmd, { out: env.out, interrupted: interrupted() }));
+  };
+  const revision = parser((v: string) => positiveInt(v, '--rev'));
+  clusterOptions(kv.command('get <key>').description('keys and values (linearizable unless --serializable)'))
+    .option('--prefix', 'every key starting with <key>')
+    .option('--rev <n>', 'read at this revision', revision)
+    .option('--limit <n>', 'at most n keys', parser((v: string) => positiveInt(v, '--limit')))
+    .option('--keys-only', 'keys without values')
+    .option('--count-only', 'only the number of keys')
+    .option('--serializable', "one member's applied state (may be stale)")
+    .action((key: string, f: ClusterFlags & { prefix?: boolean; rev?: number; limit?: number; keysOnly?: boolean; countOnly?: boolean; serializable?: boolean }) =>
+      run(f, { op: 'get', key, prefix: f.prefix === true, keysOnly: f.keysOnly === true, countOnly: f.countOnly === true, serializable: f.serializable === true, ...(f.rev === undefined ? {} : { revision: f.rev }), ...(f.limit === undefined ? {} : { limit: f.limit }) }),
+    );
+  clusterOptions(kv.command('put <key> <value>').description('write a key'))
+    .option('--lease <id>', 'attach to this lease (hex id)')
+    .action((key: string, value: string, f: ClusterFlags & { lease?: string }) => run(f, { op: 'put', key, value, ...(f.lease === undefined ? {} : { lease: f.lease }) }));
+  clusterOptions(kv.command('del <key>').description('delete a key (or a prefix); prints how many'))
+    .option('--prefix', 'every key starting with <key>')
+    .action((key: string, f: ClusterFlags & { prefix?: boolean }) => run(f, { op: 'del', key, prefix: f.prefix === true }));
+  clusterOptions(kv.command('watch <key>').description('print changes until Ctrl-C'))
+    .option('--prefix', 'every key starting with <key>')
+    .option('--rev <n>', 'replay history from this revision first', revision)
+    .action((key: string, f: ClusterFlags & { prefix?: boolean; rev?: number }) => run(f, { op: 'watch', key, prefix: f.prefix === true, ...(f.rev === undefined ? {} : { revision: f.rev }) }));
+  clusterOptions(kv.command('lease <action> [arg]').description('grant <ttl> | revoke <id> | ttl <id> | list | keep-alive <id>')).action(
+    (action: string, arg: string | undefined, f: ClusterFlags) => {
+      const actions = ['grant', 'revoke', 'ttl', 'list', 'keep-alive'] as const;
+      const known = actions.find((a) => a === action);
+      if (known === undefined) throw new OptionError(`unknown lease action ${JSON.stringify(action)}: one of ${actions.join(', ')}`);
+      return run(f, { op: 'lease', action: known, ...(arg === undefined ? {} : { arg }) });
+    },
+  );
+  clusterOptions(kv.command('status').description("every member's role, term, indexes and revision")).action((f: ClusterFlags) => run(f, { op: 'status' }));
+  clusterOptions(kv.command('compact <revision>').description('discard history before a revision')).action((rev: string, f: ClusterFlags) =>
+    run(f, { op: 'compact', revision: positiveInt(rev, 'revision') }),
+  );
+}
+
+function positiveInt(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new OptionError(`${what} must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
 }

@@ -117,6 +117,26 @@ describe('skiff up --detach, status, inspect, down', () => {
     expect(status.out).toMatch(/^store: ok, leader store-\d, 3\/3 members follow it$/m);
   });
 
+  it('reads and writes the store with skiff kv, etcdctl-style', { timeout: STEP_TIMEOUT_MS }, async () => {
+    expect((await skiff('kv', 'put', 'cli/a', 'one', ...at())).out).toBe('OK\n');
+    expect((await skiff('kv', 'put', 'cli/b', 'two', ...at())).code).toBe(0);
+    expect((await skiff('kv', 'get', 'cli/', '--prefix', ...at())).out).toBe('cli/a\none\ncli/b\ntwo\n');
+    // The apiserver's objects are in the same store: the bootstrap namespaces.
+    expect((await skiff('kv', 'get', '/registry/core/namespaces/', '--prefix', '--keys-only', ...at())).out).toContain('/registry/core/namespaces/default\n');
+    const grant = await skiff('kv', 'lease', 'grant', '60', ...at());
+    const lease = /^lease ([0-9a-f]+) granted with TTL\(60s\)$/m.exec(grant.out)?.[1];
+    expect(lease, grant.out + grant.err).toBeDefined();
+    expect((await skiff('kv', 'put', 'cli/leased', 'x', '--lease', lease!, ...at())).code).toBe(0);
+    expect((await skiff('kv', 'lease', 'ttl', lease!, ...at())).out).toContain('attached keys(cli/leased)');
+    expect((await skiff('kv', 'lease', 'revoke', lease!, ...at())).code).toBe(0);
+    expect((await skiff('kv', 'get', 'cli/leased', ...at())).out).toBe('');
+    expect((await skiff('kv', 'del', 'cli/', '--prefix', ...at())).out).toBe('2\n');
+    expect((await skiff('kv', 'status', ...at())).out).toMatch(/^store: ok, leader store-\d, 3\/3 members follow it$/m);
+    const bad = await skiff('kv', 'lease', 'revoke', 'zz', ...at());
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('invalid lease id "zz"');
+  });
+
   it('shows the supervisor actor running, as a table and as JSON', { timeout: STEP_TIMEOUT_MS }, async () => {
     const table = await skiff('inspect', ...at());
     expect(table.code).toBe(0);
