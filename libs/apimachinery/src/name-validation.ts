@@ -74,7 +74,11 @@ export function isValidLabelValue(value: string): string[] {
 export function isDNS1123Label(value: string): string[] {
   const errors: string[] = [];
   if (value.length > DNS1123_LABEL_MAX) errors.push(maxLenError(DNS1123_LABEL_MAX));
-  if (!dns1123LabelRe.test(value)) errors.push(regexError(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  if (!dns1123LabelRe.test(value)) {
+    // A valid subdomain that is not a valid label must contain dots: say so, as Kubernetes does.
+    if (dns1123SubdomainRe.test(value)) errors.push('must not contain dots');
+    else errors.push(regexError(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  }
   return errors;
 }
 

@@ -1,56 +1,26 @@
 // Name and identifier rules with Kubernetes' exact wording
 // (k8s.io/apimachinery/pkg/util/validation). Each check returns the list of messages Kubernetes
-// would emit; callers wrap each one in a field error.
+// would emit; callers wrap each one in a field error. The checks apimachinery needs too (label
+// keys and values, DNS-1123 names) and the message helpers live there, once.
 
-export function maxLenError(length: number): string {
-  return `must be no more than ${length} characters`;
-}
+import { emptyError, isDNS1123Label, isDNS1123Subdomain, maxLenError, regexError } from '@skiff/apimachinery';
 
-export function emptyError(): string {
-  return 'must be non-empty';
-}
+export { emptyError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, maxLenError, regexError } from '@skiff/apimachinery';
 
 export function inclusiveRangeError(lo: number, hi: number): string {
   return `must be between ${lo} and ${hi}, inclusive`;
 }
 
-/** RegexError: the double space in "'a',  or 'b'" is Kubernetes' own and kubectl users see it. */
-export function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  let out = `${msg} (e.g. `;
-  examples.forEach((ex, i) => {
-    if (i > 0) out += ' or ';
-    out += `'${ex}', `;
-  });
-  return `${out}regex used for validation is '${fmt}')`;
-}
-
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123LabelErrMsg =
-  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
-const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
-const dns1123SubdomainErrMsg =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const dns1035LabelErrMsg =
   "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
-const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const qualifiedNameErrMsg =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const labelValueFmt = `(${qualifiedNameFmt})?`;
-const labelValueErrMsg =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const configMapKeyFmt = '[-._a-zA-Z0-9]+';
 const configMapKeyErrMsg = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'";
 const percentFmt = '[0-9]+%';
 const percentErrMsg = "a valid percent string must be a numeric string followed by an ending '%'";
 
 const whole = (fmt: string): RegExp => new RegExp(`^${fmt}$`);
-const dns1123LabelRe = whole(dns1123LabelFmt);
-const dns1123SubdomainRe = whole(dns1123SubdomainFmt);
 const dns1035LabelRe = whole(dns1035LabelFmt);
-const qualifiedNameRe = whole(qualifiedNameFmt);
-const labelValueRe = whole(labelValueFmt);
 const configMapKeyRe = whole(configMapKeyFmt);
 const percentRe = whole(percentFmt);
 
@@ -60,59 +30,10 @@ export const DNS1035LabelMaxLength = 63;
 export const QualifiedNameMaxLength = 63;
 export const LabelValueMaxLength = 63;
 
-export function isDNS1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > DNS1123LabelMaxLength) errs.push(maxLenError(DNS1123LabelMaxLength));
-  if (!dns1123LabelRe.test(value)) {
-    // A valid subdomain that is not a valid label (length already checked) must contain dots.
-    if (dns1123SubdomainRe.test(value)) errs.push('must not contain dots');
-    else errs.push(regexError(dns1123LabelErrMsg, dns1123LabelFmt, 'my-name', '123-abc'));
-  }
-  return errs;
-}
-
-export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > DNS1123SubdomainMaxLength) errs.push(maxLenError(DNS1123SubdomainMaxLength));
-  if (!dns1123SubdomainRe.test(value)) errs.push(regexError(dns1123SubdomainErrMsg, dns1123SubdomainFmt, 'example.com'));
-  return errs;
-}
-
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > DNS1035LabelMaxLength) errs.push(maxLenError(DNS1035LabelMaxLength));
   if (!dns1035LabelRe.test(value)) errs.push(regexError(dns1035LabelErrMsg, dns1035LabelFmt, 'my-name', 'abc-123'));
-  return errs;
-}
-
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0] ?? '';
-  } else if (parts.length === 2) {
-    const prefix = parts[0] ?? '';
-    name = parts[1] ?? '';
-    if (prefix.length === 0) errs.push(`prefix part ${emptyError()}`);
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else {
-    return [
-      `a qualified name ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (name.length > QualifiedNameMaxLength) errs.push(`name part ${maxLenError(QualifiedNameMaxLength)}`);
-  if (!qualifiedNameRe.test(name)) {
-    errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
-  }
-  return errs;
-}
-
-export function isValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > LabelValueMaxLength) errs.push(maxLenError(LabelValueMaxLength));
-  if (!labelValueRe.test(value)) errs.push(regexError(labelValueErrMsg, labelValueFmt, 'MyValue', 'my_value', '12345'));
   return errs;
 }
 
