@@ -91,6 +91,61 @@ export async function allocateServiceAddresses(ctx: CoreContext, svc: KubeObject
   return () => releaseKeys(ctx, taken);
 }
 
+/**
+ * Kubernetes' dropTypeDependentFields: a Service leaving NodePort/LoadBalancer loses the node
+ * ports and externalTrafficPolicy it had (unless the update itself set them), before validation.
+ */
+export function dropTypeDependentFields(svc: KubeObject, old: KubeObject): void {
+  const spec = recordAt(svc, 'spec');
+  const oldSpec = recordAt(old, 'spec');
+  if (needsNodePorts(spec) || !needsNodePorts(oldSpec)) return;
+  const oldPorts = new Set((Array.isArray(oldSpec['ports']) ? (oldSpec['ports'] as Record<string, unknown>[]) : []).map((p) => p['nodePort']));
+  const ports = Array.isArray(spec['ports']) ? (spec['ports'] as Record<string, unknown>[]) : [];
+  const next: Record<string, unknown> = {
+    ...spec,
+    ports: ports.map((p) => {
+      if (!oldPorts.has(p['nodePort'])) return p;
+      const { nodePort: _dropped, ...rest } = p;
+      return rest;
+    }),
+  };
+  if (next['externalTrafficPolicy'] === oldSpec['externalTrafficPolicy']) delete next['externalTrafficPolicy'];
+  svc['spec'] = next;
+}
+
+/**
+ * Node ports for an updated Service (a type change to NodePort, ports added or removed): ports the
+ * old object held are kept (matched by port and protocol when the update leaves nodePort out, as
+ * kubectl's patches do), new ones are reserved, and a type without node ports drops them. Returns
+ * the node ports to release once the update is stored. `reservedHere` carries what earlier attempts
+ * of the same optimistic update reserved, so a retry neither refuses nor leaks them.
+ */
+export async function updateServiceNodePorts(ctx: CoreContext, svc: KubeObject, old: KubeObject, reservedHere: Set<number>): Promise<() => Promise<void>> {
+  const spec = recordAt(svc, 'spec');
+  const owner = `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
+  const ports = Array.isArray(spec['ports']) ? (spec['ports'] as Record<string, unknown>[]) : [];
+  const oldPorts = Array.isArray(recordAt(old, 'spec')['ports']) ? (recordAt(old, 'spec')['ports'] as Record<string, unknown>[]) : [];
+  const held = new Set(oldPorts.map((p) => p['nodePort']).filter((n): n is number => typeof n === 'number'));
+  const out: Record<string, unknown>[] = [];
+  for (const [i, p] of ports.entries()) {
+    if (!needsNodePorts(spec)) {
+      const { nodePort: _dropped, ...rest } = p;
+      out.push(rest);
+      continue;
+    }
+    const previous = oldPorts.find((o) => o['port'] === p['port'] && (o['protocol'] ?? 'TCP') === (p['protocol'] ?? 'TCP'))?.['nodePort'];
+    const asked = typeof p['nodePort'] === 'number' && p['nodePort'] !== 0 ? p['nodePort'] : previous;
+    const mine = typeof asked === 'number' && (held.has(asked) || reservedHere.has(asked));
+    const port = mine ? (asked as number) : await allocateNodePort(ctx, asked, owner, svc.metadata.name ?? '', i);
+    if (!held.has(port)) reservedHere.add(port);
+    out.push({ ...p, nodePort: port });
+  }
+  svc['spec'] = { ...spec, ports: out };
+  const kept = new Set(out.map((p) => p['nodePort']));
+  const dropped = [...held].filter((n) => !kept.has(n)).map((n) => NODE_PORT_PREFIX + String(n));
+  return () => releaseKeys(ctx, dropped);
+}
+
 /** Frees what a deleted Service held. */
 export async function releaseServiceAddresses(ctx: CoreContext, svc: KubeObject): Promise<void> {
   const spec = recordAt(svc, 'spec');

@@ -18,6 +18,7 @@ import { cloneObject, finalizersOf, isBeingDeleted, jsonEqual, namespaceFinalize
 import type { UpdateOutcome } from './object-store.js';
 import { badRequest, conflict, invalid, OBJECT_MODIFIED } from './status.js';
 import type { ApiRequest, UserInfo } from './types.js';
+import { dropTypeDependentFields, updateServiceNodePorts } from './service-ips.js';
 import { asObject, ensureNamespace, isDryRun, validateOrFail } from './write-common.js';
 
 /** Kinds whose updates must carry a resourceVersion (their strategy's AllowUnconditionalUpdate is false). */
@@ -72,6 +73,8 @@ export async function updateWith(
   produce: (current: KubeObject) => KubeObject | Promise<KubeObject>,
   opts: UpdateOptions,
 ): Promise<UpdateOutcome> {
+  let releaseDropped: (() => Promise<void>) | undefined;
+  const reservedNodePorts = new Set<number>();
   const outcome = await ctx.objects.guaranteedUpdate(info, namespace, name, async (current) => {
     const obj = await produce(cloneObject(current));
     checkPreconditions(info, obj, current, name);
@@ -81,15 +84,24 @@ export async function updateWith(
     await runMutating(ctx.admission, attrs, ctx);
     if (opts.subresource === undefined) info.defaults(obj);
     prepareForUpdate(info, obj, current, opts.subresource);
+    if (isCoreServices(info) && opts.subresource === undefined) dropTypeDependentFields(obj, current);
     validateOrFail(info, obj, current);
     checkFinalizers(info, obj, current);
     await runValidating(ctx.admission, attrs, ctx);
     if (shouldDeleteDuringUpdate(obj, current)) return opts.dryRun ? { type: 'keep' } : { type: 'delete' };
+    if (isCoreServices(info) && opts.subresource === undefined && !opts.dryRun) {
+      releaseDropped = await updateServiceNodePorts(ctx, obj, current, reservedNodePorts);
+    }
     const tracked = opts.manager === undefined ? obj : trackUpdate(info, current, obj, opts.manager, rfc3339(ctx.clock.now()), opts.subresource);
     return { type: 'put', object: tracked, dryRun: opts.dryRun };
   });
   if (outcome.type === 'deleted') await afterDelete(ctx, info, outcome.object);
+  else await releaseDropped?.();
   return outcome;
+}
+
+function isCoreServices(info: ResourceInfo): boolean {
+  return info.group === '' && info.resource === 'services';
 }
 
 function checkPreconditions(info: ResourceInfo, obj: KubeObject, current: KubeObject, name: string): void {

@@ -196,6 +196,22 @@ describe('server-side addresses', () => {
     expect(nodePort).toBeGreaterThanOrEqual(30000);
     expect(nodePort).toBeLessThanOrEqual(32767);
   });
+
+  it('allocates node ports when an update makes a Service a NodePort, keeps them, and frees them when it stops being one', async () => {
+    await h.obj({ verb: 'create', resource: 'services', namespace: 'default', body: { metadata: { name: 'up' }, spec: { ports: [{ port: 80 }] } } });
+    const nodePortOf = (o: Record<string, unknown>): number | undefined => (o['spec'] as { ports: { nodePort?: number }[] }).ports[0]?.nodePort;
+    const asNodePort = await h.obj(patchReq('services', 'default', 'up', 'merge', { spec: { type: 'NodePort' } }));
+    const port = nodePortOf(asNodePort) ?? 0;
+    expect(port).toBeGreaterThanOrEqual(30000);
+    // A later patch that leaves nodePort out keeps the port (matched by port and protocol).
+    const relabelled = await h.obj(patchReq('services', 'default', 'up', 'merge', { metadata: { labels: { a: 'b' } } }));
+    expect(nodePortOf(relabelled)).toBe(port);
+    const back = await h.obj(patchReq('services', 'default', 'up', 'merge', { spec: { type: 'ClusterIP' } }));
+    expect(nodePortOf(back)).toBeUndefined();
+    // Freed: another Service may ask for it.
+    const other = await h.obj({ verb: 'create', resource: 'services', namespace: 'default', body: { metadata: { name: 'other' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: port }] } } });
+    expect(nodePortOf(other)).toBe(port);
+  });
 });
 
 void q;
