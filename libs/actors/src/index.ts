@@ -7,3 +7,4 @@ export * from './inspection.js';
 export * from './nats-service.js';
 export * from './service-host.js';
 export * from './shutdown-signals.js';
+export * from './nats-service-host.js';

@@ -1,8 +1,7 @@
 // Adapter: one controller-manager instance as its own NATS connection and service host (service
 // `controller-manager`, instance <instance>), running startControllerManager.
 
-import { startServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
-import { NatsBus } from '@skiff/bus';
+import { startNatsServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
 import { systemRandom, type Clock, type Random } from '@skiff/core';
 import { startControllerManager, type ControllerManager, type ControllerManagerOptions } from './controller-manager.js';
 
@@ -25,23 +24,15 @@ export interface ControllerManagerProcess {
 }
 
 export async function startControllerManagerProcess(opts: ControllerManagerProcessOptions): Promise<ControllerManagerProcess> {
-  const bus = await NatsBus.connect({ servers: [...opts.natsUrls], name: `skiff-${opts.cluster}-${opts.instance}` });
-  let host: ServiceHost;
-  try {
-    host = await startServiceHost({
-      bus,
-      cluster: opts.cluster,
-      service: CONTROLLER_MANAGER_SERVICE,
-      instance: opts.instance,
-      version: opts.version,
-      description: 'Skiff kube-controller-manager: ReplicaSet, Deployment, node lifecycle and taint eviction controllers',
-      clock: opts.clock,
-      ...(opts.logger === undefined ? {} : { logger: opts.logger }),
-    });
-  } catch (err) {
-    await bus.close();
-    throw err;
-  }
+  const host = await startNatsServiceHost(opts.natsUrls, {
+    cluster: opts.cluster,
+    service: CONTROLLER_MANAGER_SERVICE,
+    instance: opts.instance,
+    version: opts.version,
+    description: 'Skiff kube-controller-manager: ReplicaSet, Deployment, node lifecycle and taint eviction controllers',
+    clock: opts.clock,
+    ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+  });
   let manager: ControllerManager;
   try {
     const { natsUrls: _urls, instance: _instance, version: _version, clock: _clock, logger: _logger, random, ...rest } = opts;

@@ -1,8 +1,7 @@
 // Adapter: the proxy as its own NATS connection and service host (service `proxy`, so `skiff
 // inspect` shows its listener machines and informers), running startKubeProxy.
 
-import { startServiceHost, type ServiceLogger } from '@skiff/actors';
-import { NatsBus } from '@skiff/bus';
+import { startNatsServiceHost, type ServiceLogger } from '@skiff/actors';
 import { systemRandom, type Clock, type Random } from '@skiff/core';
 import { startKubeProxy, type KubeProxy } from './proxy.js';
 
@@ -26,9 +25,7 @@ export interface ProxyProcess {
 }
 
 export async function startProxyProcess(opts: ProxyProcessOptions): Promise<ProxyProcess> {
-  const bus = await NatsBus.connect({ servers: [...opts.natsUrls], name: `skiff-${opts.cluster}-${opts.instance}` });
-  const host = await startServiceHost({
-    bus,
+  const host = await startNatsServiceHost(opts.natsUrls, {
     cluster: opts.cluster,
     service: PROXY_SERVICE,
     instance: opts.instance,
@@ -36,9 +33,6 @@ export async function startProxyProcess(opts: ProxyProcessOptions): Promise<Prox
     description: 'Skiff kube-proxy: forwards ClusterIP and NodePort traffic to ready endpoints',
     clock: opts.clock,
     ...(opts.logger === undefined ? {} : { logger: opts.logger }),
-  }).catch(async (err: unknown) => {
-    await bus.close();
-    throw err;
   });
   let proxy: KubeProxy;
   try {

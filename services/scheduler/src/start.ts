@@ -1,8 +1,7 @@
 // Adapter: one scheduler instance as its own NATS connection and service host (so `skiff inspect`
 // and `skiff status` see it as service `scheduler`, instance <instance>), running startScheduler.
 
-import { startServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
-import { NatsBus } from '@skiff/bus';
+import { startNatsServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
 import { systemRandom, type Clock, type Random } from '@skiff/core';
 import type { LeaderElectionTimings } from '@skiff/client';
 import { startScheduler, type Scheduler, type SchedulerOptions } from './scheduler.js';
@@ -30,24 +29,16 @@ export interface SchedulerProcess {
 }
 
 export async function startSchedulerProcess(opts: SchedulerProcessOptions): Promise<SchedulerProcess> {
-  const bus = await NatsBus.connect({ servers: [...opts.natsUrls], name: `skiff-${opts.cluster}-${opts.instance}` });
-  let host: ServiceHost;
-  try {
-    host = await startServiceHost({
-      bus,
-      cluster: opts.cluster,
-      service: SCHEDULER_SERVICE,
-      instance: opts.instance,
-      version: opts.version,
-      description: 'Skiff kube-scheduler: binds pending pods to nodes',
-      clock: opts.clock,
-      ...(opts.logger === undefined ? {} : { logger: opts.logger }),
-      metadata: { schedulerName: opts.schedulerName },
-    });
-  } catch (err) {
-    await bus.close();
-    throw err;
-  }
+  const host = await startNatsServiceHost(opts.natsUrls, {
+    cluster: opts.cluster,
+    service: SCHEDULER_SERVICE,
+    instance: opts.instance,
+    version: opts.version,
+    description: 'Skiff kube-scheduler: binds pending pods to nodes',
+    clock: opts.clock,
+    ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+    metadata: { schedulerName: opts.schedulerName },
+  });
   let scheduler: Scheduler;
   try {
     scheduler = await startScheduler({
