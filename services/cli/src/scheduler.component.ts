@@ -1,7 +1,7 @@
 // The scheduler as a component of a local cluster: `--schedulers` instances (default 1; 2 runs a
 // standby) in this process, after the API server, each with its own NATS connection and service
 // host (scheduler-1, scheduler-2, ...) so `skiff inspect` shows each one's loop and elector. They
-// elect a leader on Lease kube-system/default-scheduler; ready once one of them leads.
+// elect a leader on Lease kube-system/kube-scheduler (as kube-scheduler); ready once one of them leads.
 
 import { DEFAULT_SCHEDULER_NAME, startSchedulerProcess, type SchedulerProcess } from '@skiff/kube-scheduler';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';

@@ -4,6 +4,16 @@ import type { Pod } from '@skiff/scheduler';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
+/**
+ * The Lease replicas of one scheduler elect their leader on (kube-system/<name>). The default
+ * scheduler uses kube-scheduler's own (`--leader-elect-resource-name` defaults to kube-scheduler,
+ * whatever the profile's name); another scheduler name gets a Lease of its own, so that
+ * my-scheduler and the default scheduler do not take turns on one lock.
+ */
+export function leaseNameFor(schedulerName: string): string {
+  return schedulerName === DEFAULT_SCHEDULER_NAME ? 'kube-scheduler' : schedulerName;
+}
+
 export interface PodCondition {
   readonly type: string;
   readonly status: 'True' | 'False' | 'Unknown';

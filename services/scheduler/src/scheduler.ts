@@ -1,6 +1,6 @@
 // Adapter: kube-scheduler for one scheduler name. Informers (pods, nodes, namespaces,
 // PodDisruptionBudgets) feed @skiff/scheduler's SchedulerCache and SchedulingQueue on every
-// instance; only the instance holding Lease kube-system/<schedulerName> runs the loop
+// instance; only the instance holding Lease kube-system/leaseNameFor(schedulerName) runs the loop
 // (scheduler-loop.machine.ts): pop -> scheduleOne -> assume -> bind in the background.
 // Failures are reported the Kubernetes way: PodScheduled=False condition + FailedScheduling Event.
 
@@ -38,7 +38,7 @@ import {
 } from '@skiff/scheduler';
 import type { Actor } from 'xstate';
 import { PodTracker } from './pod-tracker.js';
-import { isAssigned, isPodUpdated, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
+import { isAssigned, isPodUpdated, leaseNameFor, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
 import { schedulerLoopMachine } from './scheduler-loop.machine.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
@@ -111,7 +111,7 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   const elector = startLeaderElector({
     client,
     namespace: LEASE_NAMESPACE,
-    name: schedulerName,
+    name: leaseNameFor(schedulerName),
     identity,
     ...(opts.leaderElection === undefined ? {} : { timings: opts.leaderElection }),
     random: opts.random,

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/scheduler';
-import { isPodUpdated, isResponsibleFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
+import { isPodUpdated, isResponsibleFor, leaseNameFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
 
 const pod = (spec: Pod['spec'] = {}, extra: Record<string, unknown> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra }) as Pod;
 
 describe('pod rules', () => {
+  it("elects the default scheduler's leader on kube-scheduler's Lease, another scheduler's on its own", () => {
+    expect(leaseNameFor('default-scheduler')).toBe('kube-scheduler');
+    expect(leaseNameFor('my-scheduler')).toBe('my-scheduler');
+  });
+
   it('queues only live, unassigned pods of this scheduler (default-scheduler when unnamed)', () => {
     expect(isResponsibleFor(pod(), 'default-scheduler')).toBe(true);
     expect(isResponsibleFor(pod(), 'my-scheduler')).toBe(false);

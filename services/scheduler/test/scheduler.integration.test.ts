@@ -61,10 +61,10 @@ afterAll(async () => {
 
 // Each step waits on the cluster with bounded polls (eventually: 20 s); the suite allows for a loaded machine.
 describe('scheduler service', { timeout: 60_000 }, () => {
-  it('elects exactly one leader among two instances on Lease kube-system/default-scheduler', async () => {
+  it('elects exactly one leader among two instances on Lease kube-system/kube-scheduler', async () => {
     const leaders = [first, second].filter((s) => s.scheduler.isLeader()).map((s) => s.scheduler.identity);
     expect(leaders).toHaveLength(1);
-    const lease = await cluster.client.get(Resources.leases, 'default-scheduler', { namespace: 'kube-system' });
+    const lease = await cluster.client.get(Resources.leases, 'kube-scheduler', { namespace: 'kube-system' });
     expect((lease['spec'] as { holderIdentity?: string }).holderIdentity).toBe(leaders[0]);
   });
 
@@ -148,7 +148,7 @@ describe('scheduler service', { timeout: 60_000 }, () => {
     const [leader, standby] = first.scheduler.isLeader() ? [first, second] : [second, first];
     await leader.stop();
     await standby.scheduler.whenLeading();
-    const lease = await cluster.client.get(Resources.leases, 'default-scheduler', { namespace: 'kube-system' });
+    const lease = await cluster.client.get(Resources.leases, 'kube-scheduler', { namespace: 'kube-system' });
     expect((lease['spec'] as { holderIdentity?: string }).holderIdentity).toBe(standby.scheduler.identity);
     const before = standby.scheduler.bound();
     await cluster.client.create(Resources.pods, podObject('after-handover', { nodeSelector: { pool: 'a' } }));
