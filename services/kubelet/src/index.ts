@@ -7,3 +7,5 @@ export * from './pod-manager.js';
 export * from './logs-endpoint.js';
 export * from './static-pod-source.js';
 export * from './kubelet.js';
+export * from './borrowed-bus.js';
+export * from './kubelet-objects.js';

@@ -5,17 +5,19 @@
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, statfsSync } from 'node:fs';
-import type { ConfigMap, Pod, Secret, Service } from '@skiff/api';
+import type { Pod } from '@skiff/api';
 import { startServiceHost, type Clock, type Random, type ServiceHost, type ServiceLogger } from '@skiff/actors';
-import { NatsBus } from '@skiff/bus';
-import { createApiClient, createInformer, isDeletedFinalStateUnknown, Resources, type ApiClient, type Informer } from '@skiff/client';
-import { defaultEvictionHard, evictionManagerMachine, isMirrorPod, KubeletRuntime, nodeAgentMachine, parseThresholdConfig, type ContainerRuntime, type EvictionConfigInput, type StatsProvider } from '@skiff/kubelet';
+import { NatsBus, type Bus } from '@skiff/bus';
+import { createApiClient, createInformer, isDeletedFinalStateUnknown, Resources, type ApiClient } from '@skiff/client';
+import { defaultEvictionHard, evictionManagerMachine, isMirrorPod, KubeletRuntime, nodeAgentMachine, parseThresholdConfig, type ContainerRuntime, type EvictionConfigInput, type StatsProvider, type VolumeHost } from '@skiff/kubelet';
 import { HollowRuntime, hostProbers, HostStatsProvider, HostVolumes, ProcessRuntime } from '@skiff/runtime';
 import { CONTAINER_RUNTIME_VERSION, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, goArch, type NodeFacts } from './node-object.js';
 import { NodeRegistration } from './node-registration.js';
 import { PodManager } from './pod-manager.js';
 import { serveLogs } from './logs-endpoint.js';
 import { StaticPodSource } from './static-pod-source.js';
+import { borrowBus } from './borrowed-bus.js';
+import { createKubeletObjects, type KubeletObjects } from './kubelet-objects.js';
 
 export type RuntimeKind = 'process' | 'hollow';
 
@@ -46,6 +48,14 @@ export interface KubeletOptions {
   /** --eviction-hard and friends; default Kubernetes' hard thresholds. */
   readonly eviction?: EvictionConfigInput;
   readonly evictionMonitoringIntervalMs?: number;
+  /** A NATS connection shared with other kubelets of this process (hollow nodes); it stays open on stop. Default: its own. */
+  readonly bus?: Bus;
+  /** ConfigMaps, Secrets and Services shared with other kubelets of this process. Default: its own informers. */
+  readonly objects?: KubeletObjects;
+  /** The container runtime, made by the caller (e.g. a HollowRuntime it configures). Default: from `runtime`. */
+  readonly cri?: ContainerRuntime;
+  /** Where pod volumes are laid out. Default: folders under <rootDir>/pods. */
+  readonly volumes?: VolumeHost;
 }
 
 export interface Kubelet {
@@ -107,7 +117,7 @@ function makeCri(opts: KubeletOptions): ContainerRuntime {
 
 export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const { clock, nodeName } = opts;
-  const bus = await NatsBus.connect({ servers: opts.natsUrls, name: `kubelet-${nodeName}` });
+  const bus = opts.bus !== undefined ? borrowBus(opts.bus) : await NatsBus.connect({ servers: opts.natsUrls, name: `kubelet-${nodeName}` });
   const host = await startServiceHost({
     bus,
     cluster: opts.cluster,
@@ -123,21 +133,17 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const facts = machineFacts(opts);
   const informerOpts = { client, clock, random: opts.random, inspect: host.inspector.inspect, onError: (what: string, err: unknown) => logger.debug({ what, err: String(err) }, 'informer error') };
   const podInformer = createInformer<Pod>({ ...informerOpts, resource: Resources.pods, scope: { fieldSelector: `spec.nodeName=${nodeName}` } });
-  const configMaps = createInformer<ConfigMap>({ ...informerOpts, resource: Resources.configMaps });
-  const secrets = createInformer<Secret>({ ...informerOpts, resource: Resources.secrets });
-  const services = createInformer<Service>({ ...informerOpts, resource: Resources.services });
-  const cri = makeCri(opts);
+  const ownObjects = opts.objects === undefined ? createKubeletObjects(informerOpts) : undefined;
+  const objects = opts.objects ?? ownObjects!;
+  const cri = opts.cri ?? makeCri(opts);
   const runtime = new KubeletRuntime({
     cri,
     runtimeName: opts.runtime ?? 'process',
     hostIP: opts.nodeIP,
     podsDir: join(opts.rootDir, 'pods'),
-    volumes: new HostVolumes(join(opts.rootDir, 'pods')),
-    lookup: {
-      configMap: (ns, name) => configMaps.store.getByKey(`${ns}/${name}`),
-      secret: (ns, name) => secrets.store.getByKey(`${ns}/${name}`),
-    },
-    services: () => services.store.list(),
+    volumes: opts.volumes ?? new HostVolumes(join(opts.rootDir, 'pods')),
+    lookup: objects.lookup,
+    services: () => objects.services(),
     probers: hostProbers,
     clock,
   });
@@ -200,9 +206,9 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     : new StaticPodSource({ dir: opts.podManifestPath, nodeName, client, pods, clock, logger, intervalMs: opts.staticPodIntervalMs ?? 20_000, nodeUID: () => registration.uid });
 
   // Secrets and configmaps first: a pod's env may need them at its first start.
-  for (const i of [configMaps, secrets, services]) i.start();
+  ownObjects?.start();
   const ready = (async () => {
-    await Promise.all([configMaps.whenSynced(), secrets.whenSynced(), services.whenSynced()]);
+    await objects.whenSynced();
     await whenRegistered;
     podInformer.start();
     await podInformer.whenSynced();
@@ -213,13 +219,12 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   await serveLogs(host, nodeName, cri, pods);
 
   let stopped: Promise<void> | undefined;
-  const informers: Informer<never>[] = [podInformer, configMaps, secrets, services] as unknown as Informer<never>[];
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       statics?.stop();
       podInformer.stop();
       await pods.stop();
-      for (const i of informers) i.stop();
+      ownObjects?.stop();
       agent.send({ type: 'STOP' });
       eviction?.send({ type: 'STOP' });
       unsubscribeEvents();
