@@ -41,6 +41,11 @@ export interface Scope {
   readonly query?: Query;
 }
 
+export interface GetOptions extends Scope {
+  /** Read a subresource (scale, status). */
+  readonly subresource?: string;
+}
+
 export interface ListOptions extends Scope {
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
@@ -63,6 +68,8 @@ export interface CreateOptions extends WriteOptions {
 export interface PatchOptions extends WriteOptions {
   /** Server-side apply: take ownership of conflicting fields. */
   readonly force?: boolean;
+  /** Patch a subresource (scale); patchStatus always patches status. */
+  readonly subresource?: string;
 }
 
 export interface DeleteOptions extends Scope {
@@ -94,7 +101,7 @@ export interface ApiClient {
   readonly subjects: Subjects;
   readonly clock: Clock;
   readonly random: Random;
-  get<T extends KubeObject = KubeObject>(resource: ResourceRef, name: string, opts?: Scope): Promise<T>;
+  get<T extends KubeObject = KubeObject>(resource: ResourceRef, name: string, opts?: GetOptions): Promise<T>;
   /** One page (`limit`/`continue`) or the whole collection. */
   list<T extends KubeObject = KubeObject>(resource: ResourceRef, opts?: ListOptions): Promise<KubeList<T>>;
   create<T extends KubeObject = KubeObject>(resource: ResourceRef, object: T, opts?: CreateOptions): Promise<T>;
@@ -145,8 +152,8 @@ class NatsApiClient implements ApiClient {
     if (!(Number.isInteger(this.readAttemptsMax) && this.readAttemptsMax >= 1)) throw new RangeError('readAttemptsMax must be an integer >= 1');
   }
 
-  async get<T extends KubeObject>(resource: ResourceRef, name: string, opts: Scope = {}): Promise<T> {
-    return asObject<T>(await this.read('get', request(resource, opts.namespace, { name, query: opts.query })));
+  async get<T extends KubeObject>(resource: ResourceRef, name: string, opts: GetOptions = {}): Promise<T> {
+    return asObject<T>(await this.read('get', request(resource, opts.namespace, { name, subresource: opts.subresource, query: opts.query })));
   }
 
   async list<T extends KubeObject>(resource: ResourceRef, opts: ListOptions = {}): Promise<KubeList<T>> {
@@ -178,7 +185,7 @@ class NatsApiClient implements ApiClient {
 
   async patch<T extends KubeObject>(resource: ResourceRef, name: string, patchType: PatchType, patch: unknown, opts: PatchOptions = {}): Promise<T> {
     const query = withQuery(this.writeQuery(opts), { force: opts.force });
-    return asObject<T>(await this.send('patch', request(resource, opts.namespace, { name, query, body: patch, patchType })));
+    return asObject<T>(await this.send('patch', request(resource, opts.namespace, { name, subresource: opts.subresource, query, body: patch, patchType })));
   }
 
   async patchStatus<T extends KubeObject>(resource: ResourceRef, name: string, patchType: PatchType, patch: unknown, opts: PatchOptions = {}): Promise<T> {
