@@ -149,6 +149,28 @@ describe('HPA: stabilization and rate limits', () => {
     });
   }
 
+  for (const behavior of [undefined, {}]) {
+    it(`takes the downscale window of the flag when the HPA sets none (behavior ${behavior === undefined ? 'unset' : 'defaulted'})`, () => {
+      const h = hpa(behavior === undefined ? {} : { behavior });
+      const downscaleStabilizationSeconds = 60;
+      const sync = (pods: Pod[], current: number, cpu: number, nowMs: number, state?: HpaState) =>
+        syncHorizontalPodAutoscaler('default/web', { horizontalPodAutoscalers: listerOf([h]), pods: listerOf(pods) }, { nowMs, state, scale: scale(current), metrics: metricsFor(pods, () => cpu, nowMs), downscaleStabilizationSeconds });
+      const up = sync(webPods(4), 4, 400, T0);
+      expect(scaledTo(up)).toBe(7);
+      const held = sync(webPods(7), 7, 50, T0 + 45_000, up.state);
+      expect(scaledTo(held)).toBeUndefined();
+      expect(scaledTo(sync(webPods(7), 7, 50, T0 + 60_001, held.state))).toBe(2);
+    });
+  }
+
+  it('scales down at once with spec.behavior.scaleDown.stabilizationWindowSeconds 0', () => {
+    const h = hpa({ behavior: { scaleDown: { stabilizationWindowSeconds: 0 } } });
+    const up = run(h, webPods(4), 4, metricsFor(webPods(4), () => 400));
+    expect(scaledTo(up)).toBe(7);
+    const pods = webPods(7);
+    expect(scaledTo(run(h, pods, 7, metricsFor(pods, () => 50, T0 + 15_000), T0 + 15_000, up.state))).toBe(2);
+  });
+
   it('limits scale-up by the policies within their period', () => {
     const h = hpa({ max: 20, behavior: { scaleUp: { policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] } } });
     let pods = webPods(2);

@@ -49,9 +49,10 @@ export function scaleUpRules(r: Rules | undefined): ScalingRules {
   };
 }
 
-export function scaleDownRules(r: Rules | undefined): ScalingRules {
+/** `defaultWindowSeconds` fills an unset window (maybeInitScaleDownStabilizationWindow: the flag). */
+export function scaleDownRules(r: Rules | undefined, defaultWindowSeconds = DOWNSCALE_STABILIZATION_SECONDS): ScalingRules {
   return {
-    stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? DOWNSCALE_STABILIZATION_SECONDS,
+    stabilizationWindowSeconds: r?.stabilizationWindowSeconds ?? defaultWindowSeconds,
     selectPolicy: r?.selectPolicy ?? 'Max',
     policies: r?.policies ?? [{ type: 'Percent', value: 100, periodSeconds: 15 }],
   };
@@ -149,9 +150,17 @@ function limitByRate(current: number, desired: number, min: number, max: number,
 }
 
 /** normalizeDesiredReplicasWithBehaviors. */
-export function normalizeWithBehaviors(hpa: HorizontalPodAutoscaler, state: HpaState, current: number, desired: number, min: number, nowMs: number): Normalized {
+export function normalizeWithBehaviors(
+  hpa: HorizontalPodAutoscaler,
+  state: HpaState,
+  current: number,
+  desired: number,
+  min: number,
+  nowMs: number,
+  downscaleStabilizationSeconds = DOWNSCALE_STABILIZATION_SECONDS,
+): Normalized {
   const up = scaleUpRules(hpa.spec?.behavior?.scaleUp);
-  const down = scaleDownRules(hpa.spec?.behavior?.scaleDown);
+  const down = scaleDownRules(hpa.spec?.behavior?.scaleDown, downscaleStabilizationSeconds);
   const s = stabilize(state, current, desired, up, down, nowMs);
   const ableToScale =
     s.replicas === desired
@@ -164,8 +173,16 @@ export function normalizeWithBehaviors(hpa: HorizontalPodAutoscaler, state: HpaS
 }
 
 /** normalizeDesiredReplicas: the legacy rules, for an HPA without spec.behavior. */
-export function normalizeLegacy(hpa: HorizontalPodAutoscaler, state: HpaState, current: number, desired: number, min: number, nowMs: number): Normalized {
-  const cutoff = nowMs - DOWNSCALE_STABILIZATION_SECONDS * 1000;
+export function normalizeLegacy(
+  hpa: HorizontalPodAutoscaler,
+  state: HpaState,
+  current: number,
+  desired: number,
+  min: number,
+  nowMs: number,
+  downscaleStabilizationSeconds = DOWNSCALE_STABILIZATION_SECONDS,
+): Normalized {
+  const cutoff = nowMs - downscaleStabilizationSeconds * 1000;
   let stabilized = desired;
   for (const r of state.recommendations) if (r.timestampMs >= cutoff) stabilized = Math.max(stabilized, r.value);
   const recommendations = record(state.recommendations, { timestampMs: nowMs, value: desired }, (r) => r.timestampMs < cutoff);

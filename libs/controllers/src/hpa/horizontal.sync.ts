@@ -43,6 +43,8 @@ export interface HpaSyncContext {
   /** Pod metrics of the namespace (metrics.k8s.io), or why they could not be read. */
   readonly metrics: PodMetrics | { readonly error: string };
   readonly config?: ReplicaCalculatorConfig;
+  /** --horizontal-pod-autoscaler-downscale-stabilization, for HPAs that set no window of their own. */
+  readonly downscaleStabilizationSeconds?: number;
 }
 
 export interface HpaSyncResult extends SyncResult {
@@ -147,7 +149,7 @@ export function syncHorizontalPodAutoscaler(key: string, listers: HpaListers, ct
     desired = outcome.replicas;
     if (desired > current) reason = `${outcome.metricName} above target`;
     if (desired < current) reason = 'All metrics below target';
-    const normalized = (hpa.spec?.behavior === undefined ? normalizeLegacy : normalizeWithBehaviors)(hpa, w.state, current, desired, min, ctx.nowMs);
+    const normalized = (hpa.spec?.behavior === undefined ? normalizeLegacy : normalizeWithBehaviors)(hpa, w.state, current, desired, min, ctx.nowMs, ctx.downscaleStabilizationSeconds);
     w.state = normalized.state;
     w.condition('AbleToScale', 'True', normalized.ableToScale.reason, normalized.ableToScale.message);
     w.condition('ScalingLimited', normalized.limited.status, normalized.limited.reason, normalized.limited.message);
