@@ -21,6 +21,8 @@ import {
   type ContainerFilter,
   type ContainerRuntime,
   type ContainerStatus,
+  type ExecOptions,
+  type ExecSession,
   type ExecSyncResponse,
   type Image,
   type LogLine,
@@ -35,7 +37,7 @@ import {
   type VersionResponse,
 } from '@skiff/kubelet';
 import { formatRfc3339Nano, tailRecords } from './cri-log.js';
-import { intToIp } from './pod-ip.js';
+import { intToIp, PodIPAllocator } from './pod-ip.js';
 import { imageRecord, labelsMatch } from './runtime-common.js';
 
 export interface HollowBehavior {
@@ -71,8 +73,10 @@ export interface HollowRuntimeOptions {
   readonly exec?: (config: ContainerConfig, cmd: readonly string[]) => ExecSyncResponse;
   /** Images that fail to pull (ErrImagePull). */
   readonly unpullableImages?: ReadonlySet<string>;
-  /** First pod IP; the others follow it. Default 10.88.0.1. */
+  /** First pod IP; the others follow it. Default 10.88.0.1. Unused once a pod CIDR is set. */
   readonly podIPBase?: string;
+  /** The node's pod CIDR (inside 127.0.0.0/8): sandbox IPs come from it and are released with the sandbox. */
+  readonly podCIDR?: string;
   readonly logLinesMax?: number;
 }
 
@@ -114,10 +118,20 @@ export class HollowRuntime implements ContainerRuntime {
   private nextId = 1;
   private nextIp = 0;
   private readonly ipBase: number;
+  private podIPs: PodIPAllocator | undefined;
 
   constructor(private readonly options: HollowRuntimeOptions) {
     const parts = (options.podIPBase ?? '10.88.0.1').split('.').map(Number);
     this.ipBase = parts.reduce((n, p) => n * 256 + p, 0);
+    if (options.podCIDR !== undefined) this.setPodCIDR(options.podCIDR);
+  }
+
+  /**
+   * The node's pod CIDR, known once node IPAM has assigned it (the kubelet's UpdateRuntimeConfig
+   * call in Kubernetes): later sandboxes take their IPs from it. Throws PodIPRangeError when bad.
+   */
+  setPodCIDR(cidr: string): void {
+    this.podIPs = new PodIPAllocator(cidr);
   }
 
   async version(): Promise<VersionResponse> {
@@ -135,7 +149,7 @@ export class HollowRuntime implements ContainerRuntime {
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
     const id = this.id('sandbox');
-    const ip = intToIp(this.ipBase + this.nextIp++);
+    const ip = this.podIPs?.allocate() ?? intToIp(this.ipBase + this.nextIp++);
     this.sandboxes.set(id, { id, config, createdAtMs: this.options.clock.now(), ip, state: 'SANDBOX_READY' });
     return id;
   }
@@ -148,10 +162,12 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   async removePodSandbox(podSandboxId: string): Promise<void> {
-    if (!this.sandboxes.has(podSandboxId)) return;
+    const s = this.sandboxes.get(podSandboxId);
+    if (s === undefined) return;
     await this.stopPodSandbox(podSandboxId);
     for (const c of this.containersOf(podSandboxId)) await this.removeContainer(c.id);
     this.sandboxes.delete(podSandboxId);
+    this.podIPs?.release(s.ip);
   }
 
   async podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus> {
@@ -251,6 +267,28 @@ export class HollowRuntime implements ContainerRuntime {
     const c = this.container(containerId);
     if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
     return this.options.exec?.(c.config, cmd) ?? { stdout: '', stderr: '', exitCode: 0, timedOut: false };
+  }
+
+  /**
+   * A simulated exec: the answer of the `exec` option (as for execSync; default: no output, exit 0)
+   * comes out at once. Stdin is taken and dropped, so `kubectl exec -i ... cat` echoes nothing.
+   */
+  async exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
+    const c = this.container(containerId);
+    if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
+    const answer = this.options.exec?.(c.config, options.cmd) ?? { stdout: '', stderr: '', exitCode: 0, timedOut: false };
+    const bytes = (text: string): AsyncIterable<Uint8Array> => (async function* () {
+      if (text !== '') yield new TextEncoder().encode(text);
+    })();
+    return {
+      stdout: bytes(options.tty ? answer.stdout + answer.stderr : answer.stdout),
+      stderr: bytes(options.tty ? '' : answer.stderr),
+      writeStdin: () => Promise.resolve(),
+      closeStdin: () => undefined,
+      resize: () => undefined,
+      kill: () => undefined,
+      exit: Promise.resolve(answer.exitCode),
+    };
   }
 
   readContainerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {

@@ -119,6 +119,19 @@ describe('hollow runtime', () => {
     expect((await reading).map((l) => l.content)).toEqual(['one', 'two']);
   });
 
+  it("takes sandbox IPs from the node's pod CIDR once set, and reuses a removed sandbox's IP", async () => {
+    const { runtime } = setup({ podCIDR: '127.128.4.0/30' });
+    const a = await runtime.runPodSandbox(sandboxConfig('a'));
+    const b = await runtime.runPodSandbox(sandboxConfig('b'));
+    expect([(await runtime.podSandboxStatus(a)).network.ip, (await runtime.podSandboxStatus(b)).network.ip]).toEqual(['127.128.4.1', '127.128.4.2']);
+    await expect(runtime.runPodSandbox(sandboxConfig('c'))).rejects.toThrow(/no free pod IP/);
+    await runtime.removePodSandbox(a);
+    const c = await runtime.runPodSandbox(sandboxConfig('c'));
+    expect((await runtime.podSandboxStatus(c)).network.ip).toBe('127.128.4.1');
+    runtime.setPodCIDR('127.128.9.0/24');
+    expect((await runtime.podSandboxStatus(await runtime.runPodSandbox(sandboxConfig('d')))).network.ip).toBe('127.128.9.1');
+  });
+
   it('fails pulls of unpullable images and counts pull latency on the clock', async () => {
     const { clock, runtime } = setup({ pullLatencyMs: 200, unpullableImages: new Set(['nope:1']) });
     const ok = runtime.pullImage('busybox:1.36');
