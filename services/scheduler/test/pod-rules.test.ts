@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/scheduler';
+import { FlagError, leaderElectionTimings, parseDurationMs } from '../src/flags.js';
 import { isPodUpdated, isResponsibleFor, leaseNameFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
 
 const pod = (spec: Pod['spec'] = {}, extra: Record<string, unknown> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra }) as Pod;
@@ -37,5 +38,14 @@ describe('pod rules', () => {
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '2', managedFields: [] }, { nodeSelector: { a: '1' } }, { nominatedNodeName: 'n' }))).toBe(false);
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1' }, { nodeSelector: { a: '2' } }))).toBe(true);
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1', labels: { x: 'y' } }, { nodeSelector: { a: '1' } }))).toBe(true);
+  });
+});
+
+describe('leader election flags', () => {
+  it('reads Go durations into timings, leaving unset flags to the defaults', () => {
+    expect(leaderElectionTimings({ leaderElectLeaseDuration: '4s', leaderElectRetryPeriod: '500ms' })).toEqual({ leaseDurationMs: 4_000, retryPeriodMs: 500 });
+    expect(leaderElectionTimings({ leaderElectRenewDeadline: '1m30s' })).toEqual({ renewDeadlineMs: 90_000 });
+    expect(leaderElectionTimings({})).toEqual({});
+    expect(() => parseDurationMs('4 seconds')).toThrow(FlagError);
   });
 });
