@@ -23,7 +23,8 @@ export class StaticPodManifestError extends Error {
   }
 }
 
-function decode(text: string, source: string): unknown {
+/** The manifest's one object, from JSON or a single YAML document. Throws StaticPodManifestError. */
+export function decodeManifest(text: string, source: string): unknown {
   const trimmed = text.trim();
   if (trimmed === '') throw new StaticPodManifestError(source, 'the file is empty');
   if (trimmed.startsWith('{')) {
@@ -70,11 +71,18 @@ export function staticPodUID(pod: Pod, nodeName: string, source: string): string
 export interface StaticPodOptions {
   /** Written as kubernetes.io/config.seen when given (RFC 3339). */
   readonly seenTime?: string;
+  /** kubernetes.io/config.source: "file" (the default), "http" (--manifest-url) or "kubelet-api" (the kubelet's own endpoint). */
+  readonly configSource?: string;
 }
 
 /** Parses and defaults one manifest file. Throws StaticPodManifestError. */
 export function parseStaticPodManifest(text: string, source: string, nodeName: string, options: StaticPodOptions = {}): Pod {
-  const pod = check(decode(text, source), source);
+  return staticPodFromObject(decodeManifest(text, source), source, nodeName, options);
+}
+
+/** Checks and defaults one decoded Pod object. Throws StaticPodManifestError. */
+export function staticPodFromObject(obj: unknown, source: string, nodeName: string, options: StaticPodOptions = {}): Pod {
+  const pod = check(obj, source);
   const uid = pod.metadata.uid !== undefined && pod.metadata.uid !== '' ? pod.metadata.uid : staticPodUID(pod, nodeName, source);
   return {
     ...pod,
@@ -88,7 +96,7 @@ export function parseStaticPodManifest(text: string, source: string, nodeName: s
       annotations: {
         ...(pod.metadata.annotations ?? {}),
         [ConfigHashAnnotationKey]: uid,
-        [ConfigSourceAnnotationKey]: 'file',
+        [ConfigSourceAnnotationKey]: options.configSource ?? 'file',
         ...(options.seenTime !== undefined ? { [ConfigSeenAnnotationKey]: options.seenTime } : {}),
       },
     },
