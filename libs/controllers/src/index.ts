@@ -33,4 +33,6 @@ export * from './namespace/namespace.sync.js';
 export * from './hpa/horizontal.sync.js';
 export * from './hpa/behavior.js';
 export * from './hpa/replica-calculator.js';
+export * from './hpa/pod-metrics.js';
 export * from './job/job.sync.js';
+export * from './job/ttl-after-finished.sync.js';

@@ -67,7 +67,8 @@ describe('Job', () => {
     expect(sim.active()).toHaveLength(1);
     sim.finish(1, 'Succeeded');
     const done = sim.sync();
-    expect(sim.condition('Complete')).toMatchObject({ status: 'True' });
+    expect(sim.condition('SuccessCriteriaMet')).toMatchObject({ status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
+    expect(sim.condition('Complete')).toMatchObject({ status: 'True', reason: 'CompletionsReached' });
     expect(sim.job.status).toMatchObject({ succeeded: 3, active: 0, completionTime: formatTime(sim.cluster.nowMs) });
     expect(done.actions.find((a) => a.type === 'event')).toMatchObject({ reason: 'Completed', message: 'Job completed' });
     expect(sim.sync().actions).toEqual([]);
@@ -85,6 +86,7 @@ describe('Job', () => {
     expect(sim.active()).toHaveLength(1);
     sim.finish(1, 'Failed');
     const failed = sim.sync();
+    expect(sim.condition('FailureTarget')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
     expect(sim.condition('Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
     expect(sim.job.status).toMatchObject({ failed: 2, active: 0 });
     expect(failed.actions.find((a) => a.type === 'event')).toMatchObject({ eventType: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
@@ -97,7 +99,45 @@ describe('Job', () => {
     sim.cluster.advance(60_000);
     sim.sync();
     expect(sim.active()).toHaveLength(0);
+    // Its pods were running: FailureTarget first, Failed once they are gone (Kubernetes 1.31+).
+    expect(sim.condition('FailureTarget')).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
+    expect(sim.condition('Failed')).toBeUndefined();
+    expect(sim.job.status).toMatchObject({ active: 0, terminating: 2 });
+    sim.sync();
     expect(sim.condition('Failed')).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
+    expect(sim.job.status).toMatchObject({ terminating: 0 });
+  });
+
+  it('waits for a deleted pod that still runs before the terminal condition', () => {
+    const sim = new JobSim(job({ activeDeadlineSeconds: 5 }));
+    sim.sync();
+    const [pod] = sim.active();
+    sim.cluster.put(Resources.pods, { ...pod!, metadata: { ...pod!.metadata, deletionTimestamp: formatTime(sim.cluster.nowMs) }, status: { phase: 'Running' } });
+    sim.cluster.advance(5_000);
+    sim.sync();
+    expect(sim.condition('FailureTarget')).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
+    expect(sim.condition('Failed')).toBeUndefined();
+    sim.sync();
+    expect(sim.condition('Failed')).toBeUndefined();
+    sim.cluster.put(Resources.pods, { ...pod!, metadata: { ...pod!.metadata, deletionTimestamp: formatTime(sim.cluster.nowMs) }, status: { phase: 'Failed' } });
+    sim.sync();
+    expect(sim.condition('Failed')).toMatchObject({ status: 'True', reason: 'DeadlineExceeded' });
+  });
+
+  it('counts container restarts of OnFailure pods against backoffLimit', () => {
+    const j = job({ backoffLimit: 2 });
+    j.spec!.template!.spec!.restartPolicy = 'OnFailure';
+    const sim = new JobSim(j);
+    sim.sync();
+    const [pod] = sim.active();
+    const restarted = (n: number): Pod => ({ ...pod!, status: { phase: 'Running', containerStatuses: [{ name: 'app', ready: false, restartCount: n, image: 'perl', imageID: '' }] } });
+    sim.cluster.put(Resources.pods, restarted(1));
+    sim.sync();
+    expect(sim.condition('FailureTarget')).toBeUndefined();
+    sim.cluster.put(Resources.pods, restarted(2));
+    sim.sync();
+    expect(sim.condition('FailureTarget')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
+    expect(sim.active()).toHaveLength(0);
   });
 
   it('deletes running pods while suspended and resumes', () => {

@@ -4,6 +4,11 @@
 // exponential back-off (10 s doubling, at most 6 min), and fail the Job past backoffLimit
 // failures or activeDeadlineSeconds. suspend deletes the running pods.
 // Not here: Indexed jobs, podFailurePolicy, successPolicy, finalizer-based tracking.
+//
+// Finishing as Kubernetes 1.31+ does (JobPodReplacementPolicy on, delayTerminalCondition): the
+// interim condition (SuccessCriteriaMet or FailureTarget) is written first and the active pods
+// are deleted; the terminal one (Complete or Failed, same reason) follows once no pod of the Job
+// is still terminating, so a Job reported Complete has no process left behind.
 import type { Job, Pod } from '@skiff/api';
 import type { Random } from '@skiff/core';
 import { Resources, eventFor, objectReference, type Action, type SyncResult } from '../actions.js';
@@ -12,7 +17,7 @@ import { splitKey, type ListerView } from '../lister.js';
 import { podsInDeletionOrder } from '../util/active-pods.js';
 import { claimActions, claimObjects, newControllerRef } from '../util/controller-ref.js';
 import { deepEqual } from '../util/equal.js';
-import { isPodActive, isPodReady, podKey } from '../util/pod.js';
+import { isPodActive, isPodReady, isPodTerminal, podKey } from '../util/pod.js';
 import { podFromTemplate } from '../util/pod-template.js';
 import { matchesSelector, selectorOf } from '../util/selector.js';
 import { formatTime, parseTime } from '../util/time.js';
@@ -42,8 +47,33 @@ interface JobCondition {
   message?: string;
 }
 
+type Finish = { readonly type: 'Complete' | 'Failed'; readonly reason: string; readonly message: string };
+
 const conditionsOf = (job: Job): JobCondition[] => (job.status?.conditions ?? []) as JobCondition[];
-const isFinished = (job: Job): boolean => conditionsOf(job).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+const isTrue = (job: Job, type: string): JobCondition | undefined => conditionsOf(job).find((c) => c.type === type && c.status === 'True');
+const isFinished = (job: Job): boolean => isTrue(job, 'Complete') !== undefined || isTrue(job, 'Failed') !== undefined;
+/** The interim condition each terminal one follows (batch/v1 JobSuccessCriteriaMet, JobFailureTarget). */
+const INTERIM = { Complete: 'SuccessCriteriaMet', Failed: 'FailureTarget' } as const;
+const BACKOFF_LIMIT_EXCEEDED: Finish = { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+const COMPLETIONS_REACHED: Finish = { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+
+/** A finish decided by an earlier sync, waiting for its pods to terminate. */
+function pendingFinish(job: Job): Finish | undefined {
+  const failure = isTrue(job, INTERIM.Failed);
+  if (failure !== undefined) return { type: 'Failed', reason: failure.reason ?? '', message: failure.message ?? '' };
+  const success = isTrue(job, INTERIM.Complete);
+  return success === undefined ? undefined : { type: 'Complete', reason: success.reason ?? '', message: success.message ?? '' };
+}
+
+/** restartPolicy OnFailure: container restarts of running pods count against backoffLimit (pastBackoffLimitOnFailure). */
+function pastBackoffLimitOnFailure(job: Job, active: readonly Pod[], backoffLimit: number): boolean {
+  if (job.spec?.template?.spec?.restartPolicy !== 'OnFailure') return false;
+  const restarts = active
+    .filter((p) => p.status?.phase === 'Running' || p.status?.phase === 'Pending')
+    .flatMap((p) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])])
+    .reduce((sum, s) => sum + (s.restartCount ?? 0), 0);
+  return backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit;
+}
 
 function withCondition(conditions: readonly JobCondition[], type: string, status: string, reason: string, message: string, nowIso: string): JobCondition[] {
   const prev = conditions.find((c) => c.type === type);
@@ -84,18 +114,25 @@ export function syncJob(key: string, listers: JobListers, ctx: JobSyncContext): 
   const completions = job.spec?.completions;
   const backoffLimit = job.spec?.backoffLimit ?? 6;
   const deadline = job.spec?.activeDeadlineSeconds;
-  let finish: { type: 'Complete' | 'Failed'; reason: string; message: string } | undefined;
-  if (failed > backoffLimit) finish = { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+  let finish = pendingFinish(job);
+  if (finish !== undefined) {
+    // decided already: only waiting for the pods to go
+  } else if (failed > backoffLimit || pastBackoffLimitOnFailure(job, active, backoffLimit)) finish = BACKOFF_LIMIT_EXCEEDED;
   else if (!suspended && deadline !== undefined && startMs + deadline * 1000 <= ctx.nowMs) finish = { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
-  else if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) finish = { type: 'Complete', reason: '', message: '' };
+  else if (completions !== undefined ? succeeded >= completions : succeeded > 0 && active.length === 0) finish = COMPLETIONS_REACHED;
   let requeueAfterMs: number | undefined;
+  // Pods deleted but still running (deletionTimestamp set, not yet terminal), with the ones deleted now.
+  const terminating = pods.filter((p) => p.metadata.deletionTimestamp !== undefined && !isPodTerminal(p)).length + (finish === undefined ? 0 : active.length);
   if (finish !== undefined) {
     actions.push(...deletePods(key, job, active));
-    conditions = withCondition(conditions, finish.type, 'True', finish.reason, finish.message, nowIso);
-    if (finish.type === 'Complete') {
-      status.completionTime = nowIso;
-      actions.push(eventFor(Resources.jobs, job, 'Normal', 'Completed', 'Job completed'));
-    } else actions.push(eventFor(Resources.jobs, job, 'Warning', finish.reason, finish.message));
+    conditions = withCondition(conditions, INTERIM[finish.type], 'True', finish.reason, finish.message, nowIso);
+    if (terminating === 0) {
+      conditions = withCondition(conditions, finish.type, 'True', finish.reason, finish.message, nowIso);
+      if (finish.type === 'Complete') {
+        status.completionTime = nowIso;
+        actions.push(eventFor(Resources.jobs, job, 'Normal', 'Completed', 'Job completed'));
+      } else actions.push(eventFor(Resources.jobs, job, 'Warning', finish.reason, finish.message));
+    }
   } else if (expectationsSatisfied(ctx.expectations, key, ctx.nowMs)) {
     const managed = manage(key, job, active, succeeded, failedPods, suspended, ctx);
     actions.push(...managed.actions);
@@ -104,7 +141,7 @@ export function syncJob(key: string, listers: JobListers, ctx: JobSyncContext): 
   }
   if (suspended) conditions = withCondition(conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', nowIso);
   else if (conditions.some((c) => c.type === 'Suspended' && c.status === 'True')) conditions = withCondition(conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', nowIso);
-  const next: JobStatus = { ...status, active: finish === undefined ? active.length : 0, succeeded, failed, ready: active.filter(isPodReady).length };
+  const next: JobStatus = { ...status, active: finish === undefined ? active.length : 0, succeeded, failed, terminating, ready: finish === undefined ? active.filter(isPodReady).length : 0 };
   if (conditions.length > 0) next.conditions = conditions;
   if (!deepEqual(job.status ?? {}, next)) actions.push({ type: 'updateStatus', resource: Resources.jobs, object: { ...job, status: next } });
   return requeueAfterMs === undefined ? { actions } : { actions, requeueAfterMs };
