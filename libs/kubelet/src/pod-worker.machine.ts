@@ -61,6 +61,7 @@ import {
 import { killGracePeriodSeconds, specContainer, SYNC_RETRY_MS, type ContainerStart, type PullResult, type StartResult, type TerminationRequest } from './pod-sync.js';
 import { findContainerStatus, type ContainerExit } from './runtime-status.js';
 import type { ContainerToKill } from './pod-actions.js';
+import { backOffEvents, killEvents, probeEvents, pullEvents, startEvents, terminationEvents, type PodEvent } from './pod-events.js';
 
 export type PodWorkerEvent =
   | { readonly type: 'UPDATE'; readonly pod: Pod }
@@ -119,7 +120,7 @@ type Done<T> = { output: T };
 
 const onLifecycle = {
   CONTAINER_EXITED: { target: 'sync', actions: ['recordExit', 'stopProbesOfExit'] },
-  PROBE_RESULT: { target: 'sync', actions: ['recordProbeResult', 'startProbesAfterStartup'] },
+  PROBE_RESULT: { target: 'sync', actions: ['recordProbeResult', 'startProbesAfterStartup', 'emitProbeEvents'] },
   UPDATE: { target: 'sync', actions: 'recordUpdate' },
   TERMINATE: { target: 'terminating', actions: 'recordTermination' },
   SYNC: { target: 'sync' },
@@ -130,7 +131,7 @@ export const podWorkerMachine = setup({
     context: {} as PodWorkerContext,
     events: {} as PodWorkerEvent,
     input: {} as PodWorkerInput,
-    emitted: {} as PodStatusEvent,
+    emitted: {} as PodStatusEvent | PodEvent,
   },
   actors: {
     probeWorker: probeWorkerMachine,
@@ -173,6 +174,25 @@ export const podWorkerMachine = setup({
       if (context.statusChanged && context.status !== undefined) enqueue.emit({ type: 'podStatus', status: context.status });
     }),
     markTerminal: assign({ podIsTerminal: true }),
+    emitPullEvents: enqueueActions(({ context, enqueue, event }) => {
+      for (const e of pullEvents(startList(context), (event as unknown as Done<PullResult[]>).output)) enqueue.emit(e);
+    }),
+    emitStartEvents: enqueueActions(({ enqueue, event }) => {
+      for (const e of startEvents((event as unknown as Done<StartResult[]>).output)) enqueue.emit(e);
+    }),
+    emitKillEvents: enqueueActions(({ context, enqueue }) => {
+      const kindOf = (name: string) => liveRefs(context).find((l) => l.name === name)?.kind ?? 'regular';
+      for (const e of killEvents(killList(context), kindOf)) enqueue.emit(e);
+    }),
+    emitTerminationEvents: enqueueActions(({ context, enqueue }) => {
+      for (const e of terminationEvents(liveRefs(context))) enqueue.emit(e);
+    }),
+    emitProbeEvents: enqueueActions(({ enqueue, event }) => {
+      if (event.type === 'PROBE_RESULT') for (const e of probeEvents(event)) enqueue.emit(e);
+    }),
+    emitBackOffEvents: enqueueActions(({ context, enqueue }) => {
+      if (context.plan.type === 'wait') for (const e of backOffEvents(context.pod, context.plan.blocked)) enqueue.emit(e);
+    }),
     recordPrepareError: assign(({ context, event }) => withPrepareError(context, (event as unknown as { error: unknown }).error)),
     recordSandbox: assign(({ context, event }) => withSandbox(context, (event as unknown as Done<SandboxInfo>).output)),
     recordSandboxError: assign(({ context, event }) => withSandboxError(context, (event as unknown as { error: unknown }).error)),
@@ -218,7 +238,7 @@ export const podWorkerMachine = setup({
   initial: 'pending',
   on: {
     CONTAINER_EXITED: { actions: ['recordExit', 'stopProbesOfExit'] },
-    PROBE_RESULT: { actions: ['recordProbeResult', 'startProbesAfterStartup'] },
+    PROBE_RESULT: { actions: ['recordProbeResult', 'startProbesAfterStartup', 'emitProbeEvents'] },
     UPDATE: { actions: 'recordUpdate' },
     TERMINATE: { actions: 'recordTermination' },
   },
@@ -262,6 +282,7 @@ export const podWorkerMachine = setup({
       },
     },
     killing: {
+      entry: 'emitKillEvents',
       invoke: {
         src: 'killContainers',
         input: ({ context }) => ({ deps: context.deps, pod: context.pod, kill: killList(context), live: liveRefs(context) }),
@@ -276,7 +297,7 @@ export const podWorkerMachine = setup({
       invoke: {
         src: 'pullImages',
         input: ({ context }) => ({ deps: context.deps, pod: context.pod, starts: startList(context) }),
-        onDone: { target: 'pulled', actions: 'recordPulls' },
+        onDone: { target: 'pulled', actions: ['recordPulls', 'emitPullEvents'] },
         onError: { target: 'sync' },
       },
       on: { TERMINATE: { target: 'terminating', actions: 'recordTermination' } },
@@ -288,17 +309,18 @@ export const podWorkerMachine = setup({
       invoke: {
         src: 'startContainers',
         input: ({ context }) => ({ deps: context.deps, pod: context.pod, sandbox: context.sandbox!, starts: startList(context) }),
-        onDone: { target: 'sync', actions: ['recordStarts', 'startProbes'] },
+        onDone: { target: 'sync', actions: ['recordStarts', 'startProbes', 'emitStartEvents'] },
         onError: { target: 'sync' },
       },
     },
     running: { on: onLifecycle },
     backOff: {
+      entry: 'emitBackOffEvents',
       after: { backOff: 'sync' },
       on: onLifecycle,
     },
     terminating: {
-      entry: 'stopAllProbes',
+      entry: ['stopAllProbes', 'emitTerminationEvents'],
       invoke: {
         src: 'killPod',
         input: ({ context }) => ({

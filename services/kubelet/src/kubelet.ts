@@ -147,7 +147,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     probers: hostProbers,
     clock,
   });
-  const pods = new PodManager({ host, client, runtime, hostIP: opts.nodeIP, logger });
+  const pods = new PodManager({ host, client, runtime, hostIP: opts.nodeIP, nodeName: opts.nodeName, logger });
   const unsubscribeEvents = cri.getContainerEvents((e) => pods.onContainerEvent(e));
 
   const registration = new NodeRegistration(client, facts, opts.registerNode ?? true);

@@ -6,8 +6,8 @@
 // gracePeriodSeconds=0 (the kubelet's final delete), then its sandbox and data are removed.
 import type { Pod, PodStatus } from '@skiff/api';
 import type { ServiceHost, ServiceLogger } from '@skiff/actors';
-import { ApiStatusError, Resources, type ApiClient } from '@skiff/client';
-import { containerExitFromEvent, isStaticPod, podWorkerMachine, type ContainerEvent, type KubeletRuntime } from '@skiff/kubelet';
+import { ApiStatusError, createEventRecorder, objectReference, Resources, type ApiClient, type EventRecorder } from '@skiff/client';
+import { containerExitFromEvent, isStaticPod, podWorkerMachine, type ContainerEvent, type KubeletRuntime, type PodEvent } from '@skiff/kubelet';
 import type { Actor } from 'xstate';
 
 type Worker = Actor<typeof podWorkerMachine>;
@@ -28,6 +28,8 @@ export interface PodManagerOptions {
   readonly client: ApiClient;
   readonly runtime: KubeletRuntime;
   readonly hostIP: string;
+  /** The Events' source host. */
+  readonly nodeName: string;
   readonly logger: ServiceLogger;
 }
 
@@ -37,8 +39,11 @@ const isCode = (e: unknown, code: number): boolean => e instanceof ApiStatusErro
 export class PodManager {
   private readonly entries = new Map<string, Entry>();
   private stopping = false;
+  private readonly recorder: EventRecorder;
 
-  constructor(private readonly opts: PodManagerOptions) {}
+  constructor(private readonly opts: PodManagerOptions) {
+    this.recorder = createEventRecorder({ client: opts.client, source: { component: 'kubelet', host: opts.nodeName }, clock: opts.host.clock });
+  }
 
   /** Routes a runtime event (a container stopped) to its pod's worker: the evented PLEG. */
   onContainerEvent(event: ContainerEvent): void {
@@ -78,7 +83,9 @@ export class PodManager {
   /** The eviction manager's victim: terminated with reason Evicted; it stays in the API as Failed. */
   evict(uid: string, gracePeriodSeconds: number, message: string): void {
     const entry = this.entries.get(uid);
-    if (entry !== undefined && !entry.finished) entry.worker.send({ type: 'TERMINATE', gracePeriodSeconds, reason: 'Evicted', message });
+    if (entry === undefined || entry.finished) return;
+    this.record(entry, { type: 'podEvent', eventType: 'Warning', reason: 'Evicted', message });
+    entry.worker.send({ type: 'TERMINATE', gracePeriodSeconds, reason: 'Evicted', message });
   }
 
   /** Pods whose workers still run (the eviction manager's active pods). */
@@ -113,6 +120,7 @@ export class PodManager {
     const entry: Entry = { pod, worker, nextStatus: undefined, writing: false, inApi: true, finished: false };
     this.entries.set(uid, entry);
     worker.on('podStatus', (e) => this.queueStatus(entry, e.status));
+    worker.on('podEvent', (e) => this.record(entry, e));
     worker.subscribe({
       complete: () => {
         entry.finished = true;
@@ -124,6 +132,12 @@ export class PodManager {
     });
     // A pod that arrives already deleting goes straight to termination.
     if (pod.metadata.deletionTimestamp !== undefined) worker.send({ type: 'UPDATE', pod });
+  }
+
+  /** Best effort, as every Event: a failed write is dropped by the recorder. */
+  private record(entry: Entry, e: PodEvent): void {
+    const ref = objectReference(entry.pod);
+    void this.recorder.event(e.fieldPath === undefined ? ref : { ...ref, fieldPath: e.fieldPath }, e.eventType, e.reason, e.message);
   }
 
   private ended(entry: Entry): Promise<void> {
