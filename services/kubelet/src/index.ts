@@ -9,3 +9,4 @@ export * from './static-pod-source.js';
 export * from './kubelet.js';
 export * from './borrowed-bus.js';
 export * from './kubelet-objects.js';
+export * from './hollow-nodes.js';
