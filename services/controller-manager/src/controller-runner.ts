@@ -13,8 +13,11 @@ import { executeActions } from './executor.js';
 export interface ControllerSpec {
   /** Kubernetes' controller name: `replicaset`, `deployment`, ... */
   readonly name: string;
-  /** The pure sync; `expectations` is this controller's current record. */
-  readonly sync: (key: string, expectations: Expectations) => SyncResult;
+  /**
+   * The pure sync; `expectations` is this controller's current record. A controller that must
+   * read outside its informers first (the HPA: scale and metrics) returns a promise.
+   */
+  readonly sync: (key: string, expectations: Expectations) => SyncResult | Promise<SyncResult>;
   readonly workers?: number;
 }
 
@@ -44,7 +47,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Ru
   let expectations: Expectations = noExpectations;
   const workers: LoopActor[] = [];
   const reconcile = async (key: string): Promise<{ requeueAfterMs?: number }> => {
-    const result = spec.sync(key, expectations);
+    const result = await spec.sync(key, expectations);
     expectations = raiseExpectations(expectations, result.actions, clock.now());
     await executeActions({ client, recorder, lower: (a) => (expectations = lowerExpectation(expectations, a)) }, result.actions);
     return result.requeueAfterMs === undefined ? {} : { requeueAfterMs: result.requeueAfterMs };

@@ -119,7 +119,7 @@ async function call(deps: ExecutorDeps, action: Single): Promise<void> {
     case 'patch': {
       const opts = scope(action.namespace);
       if (action.subresource === 'status') await client.patchStatus(action.resource, action.name, action.patchType, action.patch, opts);
-      else await client.patch(action.resource, action.name, action.patchType, action.patch, opts);
+      else await client.patch(action.resource, action.name, action.patchType, action.patch, { ...opts, ...(action.subresource === undefined ? {} : { subresource: action.subresource }) });
       return;
     }
   }
