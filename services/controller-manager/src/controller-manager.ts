@@ -11,7 +11,6 @@ import {
   Resources,
   startLeaderElector,
   type ApiClient,
-  type DeletedFinalStateUnknown,
   type KubeObject,
   type LeaderElectionTimings,
   type LeaderElector,
@@ -30,8 +29,6 @@ import {
   syncEndpoints,
   syncEndpointSlices,
   objectKey,
-  observeCreation,
-  observeDeletion,
   syncDaemonSet,
   syncDeployment,
   syncReplicaSet,
@@ -41,11 +38,13 @@ import {
   type SyncResult,
 } from '@skiff/controllers';
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE, nextFreeNodeCidr, parseClusterCidr, type ClusterCidr } from './node-ipam.js';
-import { createController, type ControllerDeps, type ControllerSpec, type RunningControllerHandle } from './controller-runner.js';
+import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
+import { podOwnerController, unwrap, type Tombstone } from './pod-owner.controller.js';
+import { jobControllers } from './job.controller.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -79,11 +78,6 @@ export function enabledControllers(flags: readonly string[] | undefined): Contro
   const list = flags === undefined || flags.length === 0 ? ['*'] : flags;
   const all = list.includes('*');
   return ALL_CONTROLLERS.filter((c) => !list.includes(`-${c}`) && (all || list.includes(c)));
-}
-
-type Tombstone<T> = T | DeletedFinalStateUnknown<T>;
-function unwrap<T>(obj: Tombstone<T>): T {
-  return (obj as { type?: unknown }).type === 'DeletedFinalStateUnknown' ? (obj as DeletedFinalStateUnknown<T>).obj : (obj as T);
 }
 
 export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
@@ -220,6 +214,7 @@ function wireControllers(
     out.push(c);
   }
   if (enabled.includes('nodeipam')) out.push(nodeIpamController(factory, deps, nodes, cidr));
+  out.push(...jobControllers(factory, deps, enabled, random));
   return out;
 }
 
@@ -240,45 +235,6 @@ function replicaSetController(
     workers: 2,
     sync: (key, expectations) => syncReplicaSet(key, listers, { nowMs: clock.now(), random, expectations }),
   });
-}
-
-/**
- * A controller of pods (ReplicaSet, DaemonSet): keyed by the owner; pod events enqueue the
- * controlling owner and lower its expectations (addPod / updatePod / deletePod in Kubernetes).
- */
-function podOwnerController(factory: SharedInformerFactory, deps: ControllerDeps, kind: string, resource: (typeof Resources)[keyof typeof Resources], spec: ControllerSpec): RunningControllerHandle {
-  const c = createController(spec, deps);
-  const enqueueSelf = (o: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(o)));
-  factory.informerFor(resource).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, o) => enqueueSelf(o), onDelete: enqueueSelf });
-  const ownerKey = (p: KubeObject): string | undefined => {
-    const ref = controllerRefOf(p);
-    return ref?.kind === kind ? `${p.metadata.namespace ?? ''}/${ref.name}` : undefined;
-  };
-  const deleted = (p: KubeObject): void => {
-    const key = ownerKey(p);
-    if (key === undefined) return;
-    c.observe((exp) => observeDeletion(exp, key, objectKey(p)));
-    c.enqueue(key);
-  };
-  factory.informerFor(Resources.pods).addEventHandler({
-    onAdd: (p) => {
-      const key = ownerKey(p);
-      if (key === undefined) return;
-      // A pod already being deleted when first seen counts as its deletion observed (addPod).
-      if (p.metadata.deletionTimestamp !== undefined) return deleted(p);
-      c.observe((exp) => observeCreation(exp, key));
-      c.enqueue(key);
-    },
-    onUpdate: (old, p) => {
-      if (p.metadata.deletionTimestamp !== undefined && old.metadata.deletionTimestamp === undefined) return deleted(p);
-      const oldKey = ownerKey(old);
-      const key = ownerKey(p);
-      if (oldKey !== undefined && oldKey !== key) c.enqueue(oldKey);
-      if (key !== undefined) c.enqueue(key);
-    },
-    onDelete: (p) => deleted(unwrap(p)),
-  });
-  return c;
 }
 
 /** One key, re-synced every nodeMonitorPeriod: the node lifecycle controller's monitorNodeHealth. */
@@ -335,7 +291,7 @@ function wireServicePods(factory: SharedInformerFactory, c: RunningControllerHan
 }
 
 /** The resources whose ownership graph the garbage collector walks. */
-const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions] as const;
+const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions, ControllerResources.jobs] as const;
 
 /** One key: every change re-walks the graph (queue de-duplicates), and a periodic pass catches the rest. */
 function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps): RunningControllerHandle {
