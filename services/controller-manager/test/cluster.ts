@@ -22,6 +22,11 @@ export const CLUSTER = 'kcm';
 export interface TestCluster {
   readonly client: ApiClient;
   readonly logFile: string;
+  /** For components a test starts itself (kubelets, schedulers). */
+  readonly natsUrl: string;
+  readonly dir: string;
+  readonly clock: RealClock;
+  readonly logger: ServiceLogger;
   startControllerManager(instance: string, opts?: Partial<ControllerManagerProcessOptions>): Promise<ControllerManagerProcess>;
   kubectl(args: readonly string[]): Promise<KubectlResult>;
   stop(): Promise<void>;
@@ -76,6 +81,10 @@ export async function startTestCluster(): Promise<TestCluster> {
   return {
     client,
     logFile,
+    natsUrl,
+    dir,
+    clock,
+    logger,
     async startControllerManager(instance, extra = {}) {
       const s = await startControllerManagerProcess({
         natsUrls: [natsUrl],
@@ -99,7 +108,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   };
 }
 
-function child(logger: ServiceLogger, bindings: Record<string, string>): ServiceLogger {
+export function child(logger: ServiceLogger, bindings: Record<string, string>): ServiceLogger {
   const c = logger.child(bindings);
   return Object.assign(c, { loggerFor: (actorId: string) => c.child({ actorId }) });
 }
