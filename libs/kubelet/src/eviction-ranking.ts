@@ -5,19 +5,36 @@
 // while a Guaranteed pod's request equals its limit. Pods without stats go first.
 import { parseQuantityNanos, type Pod } from '@skiff/api';
 import { isMirrorPod, isStaticPod } from './static-pod.js';
+import type { CPUStats, MemoryStats } from './cpu-usage.js';
 import type { EvictionSignal } from './eviction.js';
 
+/** ContainerStats of the Summary API (cpu, memory), plus what eviction reads. */
 export interface ContainerStats {
   readonly name: string;
   readonly memoryWorkingSetBytes?: number;
+  readonly startTime?: string;
+  readonly cpu?: CPUStats;
+  readonly memory?: MemoryStats;
 }
 
+/** The Summary API's PodReference. */
+export interface PodReference {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+}
+
+/** PodStats of the Summary API (podRef, cpu, memory, containers), plus what eviction reads. */
 export interface PodStats {
   readonly uid: string;
   readonly memoryWorkingSetBytes: number;
   readonly ephemeralStorageBytes: number;
   readonly processCount: number;
   readonly containers?: readonly ContainerStats[];
+  readonly podRef?: PodReference;
+  readonly startTime?: string;
+  readonly cpu?: CPUStats;
+  readonly memory?: MemoryStats;
 }
 
 /** scheduling.SystemCriticalPriority: pods at or above it are never evicted. */

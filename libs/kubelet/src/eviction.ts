@@ -10,6 +10,7 @@
 //   critical pods skipped; hard thresholds evict with a 1 s grace period, soft ones with
 //   min(maxPodGracePeriodSeconds, the pod's terminationGracePeriodSeconds).
 import { parseQuantityNanos, type Pod } from '@skiff/api';
+import type { CPUStats } from './cpu-usage.js';
 import { rankForSignal, isCriticalPod, podMemoryRequestBytes, type PodStats } from './eviction-ranking.js';
 import type { NodePressure } from './node-status.js';
 
@@ -110,10 +111,12 @@ export function parseThresholdConfig(input: EvictionConfigInput): Threshold[] {
 
 // ---- stats and observations ----
 
-/** The parts of the kubelet's stats summary (/stats/summary) that eviction reads. */
+/** The kubelet's stats summary (/stats/summary): what eviction reads, and cpu/memory for metrics. */
 export interface NodeStatsSummary {
   readonly node: {
-    readonly memory?: { readonly availableBytes: number; readonly workingSetBytes: number };
+    readonly nodeName?: string;
+    readonly cpu?: CPUStats;
+    readonly memory?: { readonly availableBytes: number; readonly workingSetBytes: number; readonly time?: string; readonly usageBytes?: number };
     readonly fs?: { readonly availableBytes: number; readonly capacityBytes: number; readonly inodesFree?: number; readonly inodes?: number };
     readonly rlimit?: { readonly maxPID: number; readonly numOfRunningProcesses: number };
   };

@@ -1,13 +1,18 @@
-// The eviction manager's stats for the process runtime, read from the host (Linux /proc and
-// statfs): memory.available from MemAvailable, nodefs from the file system holding the root
-// folder, PIDs from pid_max and the processes running; per pod, the resident memory and process
-// count of its containers' process groups.
+// The kubelet's stats for the process runtime, read from the host (Linux /proc and statfs):
+// memory.available from MemAvailable, nodefs from the file system holding the root folder, PIDs
+// from pid_max and the processes running, the node's CPU from /proc/stat; per container, the
+// resident memory, process count and CPU time (/proc/<pid>/stat) of its process group, with
+// usageNanoCores from the previous reading of the same container (cpu-usage.ts).
 import { readdir, readFile, statfs } from 'node:fs/promises';
-import type { NodeStatsSummary, PodStats, StatsProvider } from '@skiff/kubelet';
+import { RealClock, type Clock } from '@skiff/core';
+import { cpuStats, CpuRateTracker, rfc3339, summarizePods, ticksToNanoSeconds, type ContainerSample, type NodeStatsSummary, type PodReference, type StatsProvider } from '@skiff/kubelet';
 import { groupMembers } from './process-group.js';
 import type { ProcessRuntime } from './process-runtime.js';
+import { nodeCpuTicks, processCpuTicks } from './proc-stat.js';
 
 const PAGE_BYTES = 4096;
+/** The node's key in the rate tracker; container ids never start with a NUL. */
+const NODE_KEY = '\u0000node';
 
 async function meminfo(): Promise<{ availableBytes: number; workingSetBytes: number }> {
   const text = await readFile('/proc/meminfo', 'utf8');
@@ -22,39 +27,72 @@ async function residentBytes(pid: number): Promise<number> {
   return Number(statm.split(' ')[1] ?? 0) * PAGE_BYTES;
 }
 
+async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return processCpuTicks(stat) ?? 0;
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+export interface HostStatsOptions {
+  /** When readings are taken; default the wall clock (the counters are the host's, so is their time). */
+  readonly clock?: Pick<Clock, 'now'>;
+  /** Readings of one container are kept at least this far apart for the rate. Default 1 s. */
+  readonly minRateWindowMs?: number;
+}
+
 export class HostStatsProvider implements StatsProvider {
+  private readonly clock: Pick<Clock, 'now'>;
+  private readonly rates: CpuRateTracker;
+
   /** `fsPath`: a folder on the node's file system (the kubelet's root). */
   constructor(
     private readonly runtime: ProcessRuntime,
     private readonly fsPath: string,
-  ) {}
+    options: HostStatsOptions = {},
+  ) {
+    this.clock = options.clock ?? new RealClock();
+    this.rates = new CpuRateTracker(options.minRateWindowMs ?? 1_000);
+  }
 
   async summary(): Promise<NodeStatsSummary> {
-    const [memory, fs, pidMax, procs] = await Promise.all([
+    const [memory, fs, pidMax, procs, procStat] = await Promise.all([
       meminfo(),
       statfs(this.fsPath),
       readFile('/proc/sys/kernel/pid_max', 'utf8'),
       readdir('/proc'),
+      readFile('/proc/stat', 'utf8'),
     ]);
+    const nowMs = this.clock.now();
+    const ticks = nodeCpuTicks(procStat);
+    const reading = ticks === undefined ? undefined : { timeMs: nowMs, usageCoreNanoSeconds: ticksToNanoSeconds(ticks) };
     const node = {
-      memory,
+      ...(reading === undefined ? {} : { cpu: cpuStats(reading, this.rates.observe(NODE_KEY, reading)) }),
+      memory: { ...memory, time: rfc3339(nowMs), usageBytes: memory.workingSetBytes },
       fs: { availableBytes: fs.bavail * fs.bsize, capacityBytes: fs.blocks * fs.bsize, inodesFree: fs.ffree, inodes: fs.files },
       rlimit: { maxPID: Number(pidMax.trim()), numOfRunningProcesses: procs.filter((p) => /^\d+$/.test(p)).length },
     };
-    return { node, pods: await this.podStats() };
+    return { node, pods: summarizePods(await this.samples(), nowMs, this.rates) };
   }
 
-  private async podStats(): Promise<PodStats[]> {
-    const byPod = new Map<string, { memory: number; processes: number; containers: { name: string; memoryWorkingSetBytes: number }[] }>();
+  private async samples(): Promise<ContainerSample[]> {
+    const refs = new Map<string, PodReference>();
+    for (const s of await this.runtime.listPodSandbox()) refs.set(s.metadata.uid, { name: s.metadata.name, namespace: s.metadata.namespace, uid: s.metadata.uid });
+    const out: ContainerSample[] = [];
     for (const c of this.runtime.containerProcesses()) {
       const members = groupMembers(c.pid);
-      const rss = (await Promise.all(members.map(residentBytes))).reduce((a, b) => a + b, 0);
-      const entry = byPod.get(c.podUID) ?? { memory: 0, processes: 0, containers: [] };
-      entry.memory += rss;
-      entry.processes += members.length;
-      entry.containers.push({ name: c.name, memoryWorkingSetBytes: rss });
-      byPod.set(c.podUID, entry);
+      const [rss, ticks] = await Promise.all([Promise.all(members.map(residentBytes)), Promise.all(members.map(cpuTicks))]);
+      const podRef = refs.get(c.podUID);
+      out.push({
+        containerId: c.containerId,
+        name: c.name,
+        podUID: c.podUID,
+        ...(podRef === undefined ? {} : { podRef }),
+        usageCoreNanoSeconds: ticksToNanoSeconds(sum(ticks)),
+        workingSetBytes: sum(rss),
+        processCount: members.length,
+      });
     }
-    return [...byPod].map(([uid, e]) => ({ uid, memoryWorkingSetBytes: e.memory, ephemeralStorageBytes: 0, processCount: e.processes, containers: e.containers }));
+    return out;
   }
 }

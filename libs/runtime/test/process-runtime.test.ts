@@ -170,4 +170,19 @@ describe('process runtime', () => {
     expect(summary.pods[0]).toMatchObject({ uid: 'uid-web', containers: [{ name: 'app' }] });
     expect(summary.pods[0]!.memoryWorkingSetBytes).toBeGreaterThan(0);
   });
+
+  it('reports the CPU of a busy container: cumulative time and, from the second reading on, a rate', async () => {
+    await run(['sh', '-c', 'while :; do :; done']);
+    const stats = new HostStatsProvider(runtime, root, { minRateWindowMs: 200 });
+    const summary = await eventually(async () => {
+      const s = await stats.summary();
+      return (s.pods[0]?.containers?.[0]?.cpu?.usageNanoCores ?? 0) > 0 ? s : undefined;
+    });
+    const pod = summary.pods[0]!;
+    expect(pod.podRef).toMatchObject({ uid: 'uid-web' });
+    expect(pod.cpu!.usageCoreNanoSeconds).toBeGreaterThan(0);
+    expect(pod.cpu!.usageNanoCores).toBe(pod.containers![0]!.cpu!.usageNanoCores);
+    expect(summary.node.cpu!.usageCoreNanoSeconds).toBeGreaterThan(pod.cpu!.usageCoreNanoSeconds!);
+    expect(summary.node.cpu!.usageNanoCores).toBeGreaterThan(0);
+  });
 });
