@@ -11,6 +11,7 @@ import { systemRandom } from '@skiff/core';
 import { Resources } from '@skiff/client';
 import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';
+import { hollowReadyTimeoutMs, hollowSummary, startLocalHollowNodes } from './hollow-nodes.js';
 
 export const KUBELET = 'kubelet';
 /** Registration and the first Ready status of every node. */
@@ -56,8 +57,9 @@ async function allReady(kubelets: readonly Kubelet[], timeoutMs: number): Promis
 
 async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHandle> {
   const running: Kubelet[] = [];
+  let hollow: Awaited<ReturnType<typeof startLocalHollowNodes>>;
   const stopAll = async (): Promise<void> => {
-    await Promise.all(running.splice(0).map((k) => k.stop()));
+    await Promise.all([...running.splice(0).map((k) => k.stop()), hollow?.stop()]);
   };
   try {
     for (const node of localNodes(ctx.options.nodes)) {
@@ -77,6 +79,7 @@ async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHa
         }),
       );
     }
+    hollow = await startLocalHollowNodes(ctx);
   } catch (err) {
     await stopAll();
     throw err;
@@ -84,8 +87,8 @@ async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHa
   const names = running.map((k) => k.nodeName);
   let stopping: Promise<void> | undefined;
   return {
-    ready: allReady(running, KUBELET_READY_TIMEOUT_MS),
-    summary: () => ({ lines: [`nodes       ${names.join(', ')}`], next: [] }),
+    ready: Promise.all([allReady(running, KUBELET_READY_TIMEOUT_MS), hollow?.whenReady(hollowReadyTimeoutMs(hollow.names.length))]).then(() => undefined),
+    summary: () => ({ lines: [`nodes       ${names.join(', ')}`, ...(hollow === undefined ? [] : [hollowSummary(hollow)])], next: [] }),
     stop: () => (stopping ??= stopAll()),
   };
 }

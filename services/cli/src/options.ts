@@ -8,6 +8,8 @@ export const DEFAULT_CLUSTER = 'local';
 export const DEFAULT_NODES = 2;
 export const DEFAULT_DETACH_TIMEOUT_MS = 60_000;
 export const NODES_MAX = 1_000;
+/** Hollow kubelets in the `skiff up` process (each costs tens of KiB and a few watches; see bench:kubelet). */
+export const HOLLOW_NODES_MAX = 2_000;
 /** Store members a local cluster runs: a Raft quorum of 1, 3 or 5 (etcd's recommended sizes). */
 export const STORE_MEMBER_COUNTS = [1, 3, 5] as const;
 export const DEFAULT_STORE_MEMBERS = 3;
@@ -32,6 +34,15 @@ export function parseNodes(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1 || n > NODES_MAX) {
     throw new OptionError(`invalid node count ${JSON.stringify(value)}: use a whole number from 1 to ${NODES_MAX}`);
+  }
+  return n;
+}
+
+/** `--hollow-nodes M`: 0 (none) to HOLLOW_NODES_MAX. */
+export function parseHollowNodes(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n > HOLLOW_NODES_MAX) {
+    throw new OptionError(`invalid hollow node count ${JSON.stringify(value)}: use a whole number from 0 to ${HOLLOW_NODES_MAX}`);
   }
   return n;
 }
@@ -131,6 +142,8 @@ export interface UpOptions {
   readonly apiPort?: number;
   /** Scheduler instances (1 leader + standbys); absent: DEFAULT_SCHEDULERS. */
   readonly schedulers?: number;
+  /** Hollow kubelets (simulated containers) besides the real nodes; absent: none. */
+  readonly hollowNodes?: number;
 }
 
 /**
@@ -144,6 +157,7 @@ export function foregroundUpArgs(opts: UpOptions): string[] {
   if (opts.storeMembers !== undefined) args.push('--store-members', String(opts.storeMembers));
   if (opts.apiPort !== undefined) args.push('--api-port', String(opts.apiPort));
   if (opts.schedulers !== undefined) args.push('--schedulers', String(opts.schedulers));
+  if (opts.hollowNodes !== undefined && opts.hollowNodes > 0) args.push('--hollow-nodes', String(opts.hollowNodes));
   return args;
 }
 

@@ -17,6 +17,7 @@ import {
   DEFAULT_STORE_MEMBERS,
   parseClusterName,
   parseDurationMs,
+  parseHollowNodes,
   parseNatsUrls,
   parseNodes,
   parsePort,
@@ -73,6 +74,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
 
   clusterOptions(program.command('up').description('start a local cluster: a managed nats-server and every Skiff service'))
     .addOption(new Option('-n, --nodes <count>', 'number of nodes').default(DEFAULT_NODES).argParser(parser(parseNodes)))
+    .addOption(new Option('--hollow-nodes <count>', 'extra hollow nodes: kubelets with simulated containers (hollow-node-1..M)').default(0).argParser(parser(parseHollowNodes)))
     .addOption(new Option('--nats <urls>', 'use these NATS servers (comma-separated) instead of starting one').argParser(parser(parseNatsUrls)))
     .addOption(new Option('--nats-port <port>', 'client port of the managed nats-server (default: a free one)').argParser(parser(parsePort)))
     .addOption(new Option('--store-members <count>', 'store members: 1, 3 or 5').default(DEFAULT_STORE_MEMBERS).argParser(parser(parseStoreMembers)))
@@ -84,7 +86,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
         .default(DEFAULT_DETACH_TIMEOUT_MS, '60s')
         .argParser(parser(parseDurationMs)),
     )
-    .action(async (flags: ClusterFlags & { nodes: number; nats?: string[]; natsPort?: number; storeMembers: number; schedulers: number; apiPort?: number; detach?: boolean; timeout: number }) => {
+    .action(async (flags: ClusterFlags & { nodes: number; hollowNodes: number; nats?: string[]; natsPort?: number; storeMembers: number; schedulers: number; apiPort?: number; detach?: boolean; timeout: number }) => {
       if (flags.nats !== undefined && flags.natsPort !== undefined) {
         throw new OptionError('--nats and --nats-port exclude each other: --nats-port is for the nats-server skiff starts');
       }
@@ -97,6 +99,7 @@ export function buildProgram(env: ProgramEnv, setExitCode: (code: number) => voi
         storeMembers: flags.storeMembers,
         schedulers: flags.schedulers,
         ...(flags.apiPort === undefined ? {} : { apiPort: flags.apiPort }),
+        ...(flags.hollowNodes > 0 ? { hollowNodes: flags.hollowNodes } : {}),
       };
       const defaultDataDir = defaultDataDirOf(flags.cluster);
       if (flags.detach === true) {
