@@ -1,17 +1,21 @@
 // Integration harness: a real nats-server, a real single-member store (Raft + MVCC + write-ahead
-// log on disk), the real API server (core + NATS API) in this process, an API client, and helpers
-// to start scheduler instances against it. One member keeps it quick; the store's own suites
-// cover quorums.
+// log on disk), the real API server (core + NATS API + HTTPS with a kubeconfig for kubectl) in
+// this process, an API client, and helpers to start scheduler instances (in this process or as
+// processes of their own) and a controller manager against it. One member keeps it quick; the
+// store's own suites cover quorums.
 
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { createLogger, startServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
-import { startClusterApiServer, type ClusterApiServer } from '@skiff/apiserver';
+import { startClusterApiServer, waitForReadyz, type ClusterApiServer } from '@skiff/apiserver';
 import { NatsBus, startNatsServer, type NatsServerProcess } from '@skiff/bus';
 import { createApiClient, type ApiClient } from '@skiff/client';
 import { RealClock, SeededRandom, systemRandom } from '@skiff/core';
+import { startControllerManagerProcess, type ControllerManagerProcess } from '@skiff/kube-controller-manager';
 import { createStoreMember, type StoreMember } from '@skiff/store';
 import { Wal } from '@skiff/wal';
 import { startSchedulerProcess, type SchedulerProcess } from '../src/start.js';
@@ -21,9 +25,20 @@ export const CLUSTER = 'sched';
 export interface TestCluster {
   readonly client: ApiClient;
   readonly logFile: string;
+  readonly natsUrl: string;
+  readonly kubeconfigPath: string;
   startScheduler(instance: string, schedulerName?: string): Promise<SchedulerProcess>;
+  /** A scheduler as its own OS process (services/scheduler/src/main.ts), so a test can kill -9 it. */
+  spawnScheduler(instance: string, args?: readonly string[]): ChildProcess;
+  /** A controller manager running only the given controllers (e.g. replicaset, deployment). */
+  startControllerManager(controllers: readonly string[]): Promise<ControllerManagerProcess>;
+  /** The real kubectl against this API server; rejects with kubectl's stderr on a non-zero exit. */
+  kubectl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
+
+const MAIN = resolve(import.meta.dirname, '../src/main.ts');
+const run = promisify(execFile);
 
 export async function startTestCluster(): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-sched-'));
@@ -32,11 +47,15 @@ export async function startTestCluster(): Promise<TestCluster> {
   const logger = createLogger({ component: 'sched-test', instance: 'test', destination, level: 'info' });
   const clock = new RealClock();
   const schedulers: SchedulerProcess[] = [];
+  const children: ChildProcess[] = [];
+  const managers: ControllerManagerProcess[] = [];
   let nats: NatsServerProcess | undefined;
   let member: { member: StoreMember; host: ServiceHost; wal: Wal } | undefined;
   let api: ClusterApiServer | undefined;
   let clientBus: NatsBus | undefined;
   const stop = async (): Promise<void> => {
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) await killed(c);
+    for (const m of managers.splice(0)) await m.stop();
     for (const s of schedulers.splice(0)) await s.stop();
     await clientBus?.close();
     await api?.stop();
@@ -63,6 +82,7 @@ export async function startTestCluster(): Promise<TestCluster> {
       logger: child(logger, { part: 'apiserver' }),
     });
     await api.server.ready;
+    await waitForReadyz({ url: api.server.url, caCertPem: api.server.pki.ca.certPem, timeoutMs: 30_000 });
     clientBus = await NatsBus.connect({ servers: [nats.url], name: 'sched-test-client' });
   } catch (err) {
     await stop();
@@ -70,9 +90,37 @@ export async function startTestCluster(): Promise<TestCluster> {
   }
   const client = createApiClient({ bus: clientBus, cluster: CLUSTER, clock, random: new SeededRandom(7) });
   const natsUrl = nats.url;
+  const kubeconfigPath = api.kubeconfigPath ?? '';
   return {
     client,
     logFile,
+    natsUrl,
+    kubeconfigPath,
+    spawnScheduler(instance, args = []) {
+      const out = openSync(join(dir, `${instance}.log`), 'a');
+      const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--nats', natsUrl, '--cluster', CLUSTER, '--instance', instance, ...args], { stdio: ['ignore', out, out] });
+      children.push(proc);
+      return proc;
+    },
+    async startControllerManager(controllers) {
+      const m = await startControllerManagerProcess({
+        natsUrls: [natsUrl],
+        cluster: CLUSTER,
+        instance: 'kcm-1',
+        version: '0.1.0',
+        clock,
+        controllers,
+        logger: child(logger, { part: 'controller-manager' }),
+        leaderElection: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 },
+      });
+      managers.push(m);
+      await m.manager.whenLeading();
+      return m;
+    },
+    async kubectl(...args) {
+      const { stdout } = await run('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir }, timeout: 60_000 });
+      return stdout;
+    },
     async startScheduler(instance, schedulerName = 'default-scheduler') {
       const s = await startSchedulerProcess({
         natsUrls: [natsUrl],
@@ -94,6 +142,12 @@ export async function startTestCluster(): Promise<TestCluster> {
       if (process.env['SKIFF_TEST_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function killed(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
 }
 
 function child(logger: ServiceLogger, bindings: Record<string, string>): ServiceLogger {
