@@ -8,8 +8,9 @@
 //   POD_IP / SKIFF_POD_IP and the container's env, as a container would see. The process binds
 //   where the app says; the pod IP is handed to it in POD_IP and SKIFF_POD_IP.
 // - Images are only names: "pull" records the name, nothing is downloaded, and an image such as
-//   `python:3` means "run the command on this host". A container without a command can run only
-//   when `imageEntrypoints` maps its image to one (there is no image ENTRYPOINT to fall back on).
+//   `python:3` means "run the command on this host". An image's ENTRYPOINT and CMD come from
+//   host-images.ts (host programs, or emulations of the servers the docs deploy such as nginx)
+//   or from `imageEntrypoints`; a container with neither a command nor a known image fails.
 // - Volume mounts are recorded, not applied: a host process sees the host's file system.
 // - stdout and stderr go to <logDirectory>/<logPath> in the CRI log format.
 // - Stop: SIGTERM to the group, SIGKILL to the group once the timeout has passed; when the
@@ -19,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { containerArgv } from './host-images.js';
 import {
   CriError,
   type Container,
@@ -348,14 +350,11 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   private argv(c: ContainerRecord): string[] {
-    const entry = this.options.imageEntrypoints?.[c.config.image.image];
-    const command = c.config.command.length > 0 ? c.config.command : (entry?.command ?? []);
-    const args = c.config.args.length > 0 || c.config.command.length > 0 ? c.config.args : (entry?.args ?? []);
-    const argv = [...command, ...args];
+    const argv = containerArgv(c.config.image.image, c.config.command, c.config.args, this.options.imageEntrypoints);
     if (argv.length === 0) {
       throw new CriError(
         'InvalidArgument',
-        `container ${c.config.metadata.name}: no command, and image ${JSON.stringify(c.config.image.image)} has no entrypoint on this host (the process runtime runs host commands)`,
+        `container ${c.config.metadata.name}: no command, and image ${JSON.stringify(c.config.image.image)} is not one the process runtime knows (it runs host commands; give the container a command)`,
       );
     }
     return argv;

@@ -137,11 +137,12 @@ describe('process runtime', () => {
 
   it('refuses a container without a command unless its image maps to a host entrypoint', async () => {
     const sandboxId = await runtime.runPodSandbox(sandboxConfig());
-    const id = await runtime.createContainer(sandboxId, containerConfig('app', []), sandboxConfig());
+    const unknown = { image: { image: 'redis:7' } };
+    const id = await runtime.createContainer(sandboxId, containerConfig('app', [], unknown), sandboxConfig());
     await expect(runtime.startContainer(id)).rejects.toMatchObject({ code: 'InvalidArgument' });
-    const mapped = new ProcessRuntime({ rootDir: root, podCIDR: '127.78.0.0/24', imageEntrypoints: { 'busybox:1.36': { command: ['sh', '-c'], args: ['exit 7'] } } });
+    const mapped = new ProcessRuntime({ rootDir: root, podCIDR: '127.78.0.0/24', imageEntrypoints: { 'redis:7': { command: ['sh', '-c'], args: ['exit 7'] } } });
     const s2 = await mapped.runPodSandbox(sandboxConfig('m'));
-    const c2 = await mapped.createContainer(s2, containerConfig('app', []), sandboxConfig('m'));
+    const c2 = await mapped.createContainer(s2, containerConfig('app', [], unknown), sandboxConfig('m'));
     await mapped.startContainer(c2);
     expect(await eventually(async () => ((await mapped.containerStatus(c2)).state === 'CONTAINER_EXITED' ? mapped.containerStatus(c2) : undefined))).toMatchObject({ exitCode: 7 });
     await mapped.close();
