@@ -41,10 +41,11 @@ import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE, nextFreeNodeCidr, pa
 import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
 import { podOwnerController, unwrap, type Tombstone } from './pod-owner.controller.js';
 import { jobControllers } from './job.controller.js';
+import { hpaController, type HpaControllerOptions } from './hpa.controller.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'horizontalpodautoscaling'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -61,6 +62,8 @@ export interface ControllerManagerOptions {
   /** `--cluster-cidr`: the pod range node CIDRs are cut from. Default DEFAULT_CLUSTER_CIDR. */
   readonly clusterCidr?: string;
   readonly nodeCidrMaskSize?: number;
+  /** --horizontal-pod-autoscaler-* flags and the metrics port. */
+  readonly horizontalPodAutoscaler?: HpaControllerOptions;
 }
 
 export interface ControllerManager {
@@ -97,6 +100,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   };
   const cidr = parseClusterCidr(opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR, opts.nodeCidrMaskSize ?? DEFAULT_NODE_CIDR_MASK_SIZE);
   const controllers = wireControllers(factory, deps, enabled, opts.random, config, cidr);
+  if (enabled.includes('horizontalpodautoscaling')) controllers.push(hpaController(factory, deps, opts.horizontalPodAutoscaler));
 
   factory.start();
   await factory.waitForCacheSync();
