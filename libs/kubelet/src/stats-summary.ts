@@ -2,6 +2,7 @@
 // cumulative CPU counter and a working set), with usageNanoCores from a CpuRateTracker. Pod
 // totals are the sums of their containers', as the kubelet sums a pod's cgroup children.
 import { cpuStats, rfc3339, type CpuRate, type CpuRateTracker, type CPUStats } from './cpu-usage.js';
+import type { NodeStatsSummary } from './eviction.js';
 import type { ContainerStats, PodReference, PodStats } from './eviction-ranking.js';
 
 export interface ContainerSample {
@@ -85,4 +86,16 @@ export function summarizePods(samples: readonly ContainerSample[], nowMs: number
   }
   tracker.endRound();
   return [...byPod].map(([uid, a]) => podStats(uid, a, time));
+}
+
+// ---- `kubelet.<node>.stats` over NATS (DESIGN.md §3): the apiserver asks, the kubelet answers ----
+
+export interface KubeletStatsRequest {
+  readonly type: 'kubelet.stats';
+}
+
+export interface KubeletStatsReply {
+  readonly type: 'kubelet.stats.summary';
+  readonly nodeName: string;
+  readonly summary: NodeStatsSummary;
 }
