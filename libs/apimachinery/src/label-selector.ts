@@ -125,7 +125,9 @@ function compareIntegers(requirement: Requirement, value: string): boolean {
 
 export function labelSelectorMatches(selector: LabelSelector, labels: Labels | undefined): boolean {
   if (selector.type === 'nothing') return false;
-  return selector.requirements.every((requirement) => requirementMatches(requirement, labels));
+  // A plain loop: this runs per pod and per node in the scheduler's hot paths.
+  for (const requirement of selector.requirements) if (!requirementMatches(requirement, labels)) return false;
+  return true;
 }
 
 export function isEverything(selector: LabelSelector): boolean {

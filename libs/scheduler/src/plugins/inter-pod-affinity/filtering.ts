@@ -12,30 +12,71 @@ import type { PodInfo } from '../../pod-info.js';
 import type { Snapshot } from '../../snapshot.js';
 import type { Labels } from '../../types.js';
 
-export function topologyPair(key: string, value: string): string {
-  return `${key}\u0000${value}`;
+/**
+ * Counts per topology pair (key, value), nested by key so that a lookup hashes two strings the
+ * node's labels already hold instead of building "key\0value" per pod and per node. Only pairs
+ * with a non-zero count are kept; `size` counts them.
+ */
+export class TopologyCounts {
+  private readonly byKey = new Map<string, Map<string, number>>();
+  private pairs = 0;
+
+  get size(): number {
+    return this.pairs;
+  }
+
+  get(key: string, value: string): number {
+    return this.byKey.get(key)?.get(value) ?? 0;
+  }
+
+  add(key: string, value: string, delta: number): void {
+    let values = this.byKey.get(key);
+    if (values === undefined) this.byKey.set(key, (values = new Map()));
+    const before = values.get(value) ?? 0;
+    const n = before + delta;
+    if (n === 0) {
+      if (values.delete(value)) this.pairs--;
+      if (values.size === 0) this.byKey.delete(key);
+    } else {
+      values.set(value, n);
+      if (before === 0) this.pairs++;
+    }
+  }
+
+  /** Does any counted pair (count > 0) appear among these labels? */
+  anyPositiveIn(labels: Labels | undefined): boolean {
+    if (labels === undefined) return false;
+    for (const [key, values] of this.byKey) {
+      const value = labels[key];
+      if (value !== undefined && (values.get(value) ?? 0) > 0) return true;
+    }
+    return false;
+  }
+
+  clone(): TopologyCounts {
+    const copy = new TopologyCounts();
+    for (const [key, values] of this.byKey) copy.byKey.set(key, new Map(values));
+    copy.pairs = this.pairs;
+    return copy;
+  }
 }
 
 export class InterPodAffinityState implements StateData {
   constructor(
     readonly namespaceLabels: Labels | undefined,
-    readonly existingAntiAffinityCounts = new Map<string, number>(),
-    readonly affinityCounts = new Map<string, number>(),
-    readonly antiAffinityCounts = new Map<string, number>(),
+    readonly existingAntiAffinityCounts = new TopologyCounts(),
+    readonly affinityCounts = new TopologyCounts(),
+    readonly antiAffinityCounts = new TopologyCounts(),
   ) {}
 
   clone(): InterPodAffinityState {
-    return new InterPodAffinityState(this.namespaceLabels, new Map(this.existingAntiAffinityCounts), new Map(this.affinityCounts), new Map(this.antiAffinityCounts));
+    return new InterPodAffinityState(this.namespaceLabels, this.existingAntiAffinityCounts.clone(), this.affinityCounts.clone(), this.antiAffinityCounts.clone());
   }
 }
 
-function bump(counts: Map<string, number>, labels: Labels | undefined, topologyKey: string, delta: number): void {
+function bump(counts: TopologyCounts, labels: Labels | undefined, topologyKey: string, delta: number): void {
   const value = labels?.[topologyKey];
-  if (value === undefined) return;
-  const key = topologyPair(topologyKey, value);
-  const n = (counts.get(key) ?? 0) + delta;
-  if (n === 0) counts.delete(key);
-  else counts.set(key, n);
+  if (value !== undefined) counts.add(topologyKey, value, delta);
 }
 
 /** Does `other` (an existing pod) match every one of `terms` (the incoming pod's)? */
@@ -83,7 +124,7 @@ export function satisfyPodAffinity(state: InterPodAffinityState, pod: PodInfo, n
   for (const t of pod.requiredAffinityTerms) {
     const value = nodeInfo.labels?.[t.topologyKey];
     if (value === undefined) return false;
-    if ((state.affinityCounts.get(topologyPair(t.topologyKey, value)) ?? 0) <= 0) podsExist = false;
+    if (state.affinityCounts.get(t.topologyKey, value) <= 0) podsExist = false;
   }
   if (podsExist) return true;
   return state.affinityCounts.size === 0 && podMatchesAllAffinityTerms(pod.requiredAffinityTerms, pod, state.namespaceLabels);
@@ -93,16 +134,12 @@ export function satisfyPodAntiAffinity(state: InterPodAffinityState, pod: PodInf
   if (state.antiAffinityCounts.size === 0) return true;
   for (const t of pod.requiredAntiAffinityTerms) {
     const value = nodeInfo.labels?.[t.topologyKey];
-    if (value !== undefined && (state.antiAffinityCounts.get(topologyPair(t.topologyKey, value)) ?? 0) > 0) return false;
+    if (value !== undefined && state.antiAffinityCounts.get(t.topologyKey, value) > 0) return false;
   }
   return true;
 }
 
 export function satisfyExistingPodsAntiAffinity(state: InterPodAffinityState, nodeInfo: NodeInfo): boolean {
   if (state.existingAntiAffinityCounts.size === 0) return true;
-  const labels = nodeInfo.labels;
-  for (const key in labels) {
-    if ((state.existingAntiAffinityCounts.get(topologyPair(key, labels[key]!)) ?? 0) > 0) return false;
-  }
-  return true;
+  return !state.existingAntiAffinityCounts.anyPositiveIn(nodeInfo.labels);
 }

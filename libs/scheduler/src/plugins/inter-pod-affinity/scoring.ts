@@ -33,6 +33,11 @@ function processRequired(score: TopologyScore, terms: readonly AffinityTerm[], t
   for (const t of terms) if (affinityTermMatches(t, target.namespace, target.labels, targetNsLabels)) add(score, labels, t.topologyKey, weight);
 }
 
+/** Does an existing pod carry terms that score other pods (required or preferred affinity, preferred anti-affinity)? */
+function movesScores(other: PodInfo): boolean {
+  return other.requiredAffinityTerms.length > 0 || other.preferredAffinityTerms.length > 0 || other.preferredAntiAffinityTerms.length > 0;
+}
+
 export function computeTopologyScore(pod: PodInfo, snapshot: Snapshot, hardPodAffinityWeight: number): TopologyScore {
   const score: TopologyScore = new Map();
   const hasPreferred = pod.preferredAffinityTerms.length > 0 || pod.preferredAntiAffinityTerms.length > 0;
@@ -42,6 +47,8 @@ export function computeTopologyScore(pod: PodInfo, snapshot: Snapshot, hardPodAf
     if (labels === undefined) continue;
     // Without preferred terms of its own, only existing pods with affinity can move the score.
     for (const other of hasPreferred ? nodeInfo.pods : nodeInfo.podsWithAffinity) {
+      // Required anti-affinity alone (the common case) never moves a score: skip such pods cheaply.
+      if (!hasPreferred && !movesScores(other)) continue;
       if (hasPreferred) {
         const otherNsLabels = snapshot.namespaceLabels(other.namespace);
         processTerms(score, pod.preferredAffinityTerms, other, otherNsLabels, labels, 1);
