@@ -22,6 +22,36 @@ export interface VictimSelection {
   readonly status: PluginResult;
 }
 
+/** The dry run's scene: one node copy and one state copy, changed as pods leave and return. */
+interface DryRun {
+  readonly handle: FrameworkHandle;
+  readonly state: CycleState;
+  readonly pod: PodInfo;
+  readonly nodeInfo: NodeInfo;
+  readonly snapshot: Snapshot;
+}
+
+// Plain functions over a DryRun rather than closures per call: this runs for up to a hundred nodes
+// per preemption, and a closure per call costs more than the work it wraps.
+function removeFromNode(d: DryRun, p: PodInfo): void {
+  d.nodeInfo.removePod(p.key);
+  d.handle.runPreFilterExtensionRemovePod(d.state, d.pod, p, d.nodeInfo, d.snapshot);
+}
+
+function addToNode(d: DryRun, p: PodInfo): void {
+  d.nodeInfo.addPod(p);
+  d.handle.runPreFilterExtensionAddPod(d.state, d.pod, p, d.nodeInfo, d.snapshot);
+}
+
+/** Puts `p` back; if the preemptor then no longer fits, takes it out again and makes it a victim. */
+function reprieve(d: DryRun, p: PodInfo, victims: PodInfo[]): boolean {
+  addToNode(d, p);
+  if (d.handle.runFilterPluginsWithNominatedPods(d.state, d.pod, d.nodeInfo, d.snapshot) === null) return true;
+  removeFromNode(d, p);
+  victims.push(p);
+  return false;
+}
+
 /** Mutates `nodeInfo` and `state`: pass copies. */
 export function selectVictimsOnNode(
   handle: FrameworkHandle,
@@ -31,37 +61,22 @@ export function selectVictimsOnNode(
   snapshot: Snapshot,
   pdbs: readonly PodDisruptionBudget[],
 ): VictimSelection {
-  const remove = (p: PodInfo): void => {
-    nodeInfo.removePod(p.key);
-    handle.runPreFilterExtensionRemovePod(state, pod, p, nodeInfo, snapshot);
-  };
-  const add = (p: PodInfo): void => {
-    nodeInfo.addPod(p);
-    handle.runPreFilterExtensionAddPod(state, pod, p, nodeInfo, snapshot);
-  };
-  const potential = nodeInfo.pods.filter((p) => p.priority < pod.priority);
+  const potential: PodInfo[] = [];
+  for (const p of nodeInfo.pods) if (p.priority < pod.priority) potential.push(p);
   if (potential.length === 0) {
     return { victims: [], numPDBViolations: 0, status: newStatus(Code.UnschedulableAndUnresolvable, PluginName.DefaultPreemption, ERR_NO_VICTIMS) };
   }
-  for (const p of potential) remove(p);
+  const d: DryRun = { handle, state, pod, nodeInfo, snapshot };
+  for (const p of potential) removeFromNode(d, p);
   const fitsWithoutAll = handle.runFilterPluginsWithNominatedPods(state, pod, nodeInfo, snapshot);
   if (fitsWithoutAll !== null) return { victims: [], numPDBViolations: 0, status: fitsWithoutAll };
 
   potential.sort(moreImportantFirst);
-  const { violating, nonViolating } = splitByPDBViolation(potential, pdbs);
+  const { violating, nonViolating } = pdbs.length === 0 ? { violating: [], nonViolating: potential } : splitByPDBViolation(potential, pdbs);
   const victims: PodInfo[] = [];
-  const reprieve = (p: PodInfo): boolean => {
-    add(p);
-    const fits = handle.runFilterPluginsWithNominatedPods(state, pod, nodeInfo, snapshot) === null;
-    if (!fits) {
-      remove(p);
-      victims.push(p);
-    }
-    return fits;
-  };
   let numPDBViolations = 0;
-  for (const p of violating) if (!reprieve(p)) numPDBViolations++;
-  for (const p of nonViolating) reprieve(p);
+  for (const p of violating) if (!reprieve(d, p, victims)) numPDBViolations++;
+  for (const p of nonViolating) reprieve(d, p, victims);
   if (violating.length > 0 && nonViolating.length > 0) victims.sort(moreImportantFirst);
   return { victims, numPDBViolations, status: null };
 }
