@@ -28,3 +28,4 @@ export * from './leader-election.machine.js';
 export * from './leader-elector.js';
 export * from './event.js';
 export * from './event-recorder.js';
+export * from './kubelet-exec-protocol.js';

@@ -135,6 +135,35 @@ export interface ExecSyncResponse {
   readonly timedOut: boolean;
 }
 
+/** CRI ExecRequest, minus the streaming URL: Skiff streams the session itself (kubelet.<node>.exec). */
+export interface ExecOptions {
+  readonly cmd: readonly string[];
+  /** Pipe the caller's stdin to the command; without it the command reads an empty stdin. */
+  readonly stdin: boolean;
+  /** A terminal was asked for (kubectl exec -t). Runtimes that allocate none merge stderr into stdout. */
+  readonly tty: boolean;
+}
+
+export interface TerminalSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** One running exec: the command's output as it comes, its stdin, and its exit. */
+export interface ExecSession {
+  /** Pulled by the caller: a runtime reads no more output than the caller takes (backpressure). */
+  readonly stdout: AsyncIterable<Uint8Array>;
+  readonly stderr: AsyncIterable<Uint8Array>;
+  /** Resolves once the command has taken the bytes (so the caller can bound what is in flight). */
+  writeStdin(data: Uint8Array): Promise<void>;
+  closeStdin(): void;
+  resize(size: TerminalSize): void;
+  /** Ends the command (and whatever it started). Idempotent. */
+  kill(): void;
+  /** The exit code once the command has exited and its output is drained (128+N for signal N). */
+  readonly exit: Promise<number>;
+}
+
 export interface Image {
   readonly id: string;
   readonly repoTags: readonly string[];
@@ -216,6 +245,8 @@ export interface RuntimeService {
   containerStatus(containerId: string): Promise<ContainerStatus>;
   /** Runs a command in the container's environment; a timeout kills it and sets `timedOut`. */
   execSync(containerId: string, cmd: readonly string[], timeoutMs: number): Promise<ExecSyncResponse>;
+  /** CRI Exec, streamed: starts the command in the container's context (FailedPrecondition if not running). */
+  exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
   readContainerLogs(containerId: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Subscribes to container lifecycle events; events are delivered in the order they happened. */
   getContainerEvents(listener: (event: ContainerEvent) => void): Unsubscribe;

@@ -9,6 +9,7 @@ export { encodeLogLine, formatForKubectl, formatRfc3339Nano, LogFormatError, MAX
 export { readLogFile } from './log-reader.js';
 export { ContainerLogWriter, LineSplitter, wallClockNs, type NanoClock } from './log-writer.js';
 export { execProcess, type ExecRequest } from './process-exec.js';
+export { startExecSession, type ExecSessionRequest } from './process-exec-session.js';
 export { exitCodeOf, groupAlive, groupMembers, signalGroup } from './process-group.js';
 export { hostProbers, httpProbe, tcpProbe } from './probers.js';
 export { HostVolumes } from './host-volumes.js';

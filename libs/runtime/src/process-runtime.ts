@@ -30,6 +30,8 @@ import {
   type ContainerFilter,
   type ContainerRuntime,
   type ContainerStatus,
+  type ExecOptions,
+  type ExecSession,
   type ExecSyncResponse,
   type Image,
   type LogLine,
@@ -46,6 +48,7 @@ import { imageRecord, labelsMatch } from './runtime-common.js';
 import { ContainerLogWriter, wallClockNs, type NanoClock } from './log-writer.js';
 import { readLogFile } from './log-reader.js';
 import { execProcess } from './process-exec.js';
+import { startExecSession } from './process-exec-session.js';
 import { exitCodeOf, signalGroup } from './process-group.js';
 import { PodIPAllocator } from './pod-ip.js';
 
@@ -96,6 +99,8 @@ interface ContainerRecord {
   env?: Record<string, string>;
   cwd?: string;
   exited?: Promise<void>;
+  /** Running `kubectl exec` sessions; they die with the container, as in its PID namespace. */
+  execs?: Set<ExecSession>;
 }
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -276,6 +281,16 @@ export class ProcessRuntime implements ContainerRuntime {
     return execProcess({ cmd, env: c.env ?? {}, cwd: c.cwd ?? c.sandbox.workDir, timeoutMs });
   }
 
+  async exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
+    const c = this.container(containerId);
+    if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
+    const session = await startExecSession({ ...options, env: c.env ?? {}, cwd: c.cwd ?? c.sandbox.workDir });
+    const execs = (c.execs ??= new Set());
+    execs.add(session);
+    void session.exit.finally(() => execs.delete(session));
+    return session;
+  }
+
   readContainerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
     const c = this.container(containerId);
     let flushed = false;
@@ -333,6 +348,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.once('exit', (...r) => done(r)));
     // The leader is gone: end the rest of its group, as the death of a PID namespace's init does.
     if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    for (const session of c.execs ?? []) session.kill();
     await Promise.race([writer.finished(), sleep(this.options.logFlushTimeoutMs ?? 2000)]);
     const result = exitCodeOf(code, signal);
     this.finish(c, result, result.exitCode === 0 ? 'Completed' : 'Error', '');

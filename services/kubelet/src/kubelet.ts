@@ -15,7 +15,7 @@ import { CONTAINER_RUNTIME_VERSION, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, goAr
 import { NodeRegistration } from './node-registration.js';
 import { PodManager } from './pod-manager.js';
 import { serveLogs } from './logs-endpoint.js';
-import { serveStats } from './stats-endpoint.js';
+import { serveExec } from './exec-endpoint.js';
 import { StaticPodSource } from './static-pod-source.js';
 import { borrowBus } from './borrowed-bus.js';
 import { createKubeletObjects, type KubeletObjects } from './kubelet-objects.js';
@@ -217,8 +217,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     host.setReady(true);
   })();
   // The host stops the endpoint with itself.
-  await serveStats(host, { nodeName, stats, cri, pods: () => pods.activePods(), clock });
   await serveLogs(host, nodeName, cri, pods);
+  await serveExec(host, nodeName, cri, pods);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
