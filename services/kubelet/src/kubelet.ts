@@ -15,6 +15,7 @@ import { CONTAINER_RUNTIME_VERSION, DEFAULT_KUBELET_PORT, DEFAULT_MAX_PODS, goAr
 import { NodeRegistration } from './node-registration.js';
 import { PodManager } from './pod-manager.js';
 import { serveLogs } from './logs-endpoint.js';
+import { serveStats } from './stats-endpoint.js';
 import { serveExec } from './exec-endpoint.js';
 import { StaticPodSource } from './static-pod-source.js';
 import { borrowBus } from './borrowed-bus.js';
@@ -218,6 +219,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   })();
   // The host stops the endpoint with itself.
   await serveLogs(host, nodeName, cri, pods);
+  await serveStats(host, { nodeName, stats, cri, pods: () => pods.activePods(), clock });
   await serveExec(host, nodeName, cri, pods);
 
   let stopped: Promise<void> | undefined;
