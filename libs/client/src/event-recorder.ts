@@ -8,7 +8,7 @@
 import type { Clock } from '@skiff/core';
 import type { ApiClient } from './api-client.js';
 import { isNotFound } from './api-errors.js';
-import { eventKey, makeEvent, objectReference, repeatPatch, type EventSource, type EventType, type ObjectReference } from './event.js';
+import { eventKey, makeEvent, objectReference, repeatPatch, type EventDetails, type EventSource, type EventType, type ObjectReference } from './event.js';
 import { Resources } from './resources.js';
 import type { KubeObject } from './types.js';
 
@@ -25,10 +25,18 @@ export interface EventRecorderOptions {
 }
 
 export interface EventRecorder {
-  /** Records an event about `involved`; resolves once written (or failed), never rejects. */
-  event(involved: KubeObject | ObjectReference, type: EventType, reason: string, message: string): Promise<void>;
+  /**
+   * Records an event about `involved`; resolves once written (or failed), never rejects. `details`
+   * adds events/v1's action and related object.
+   */
+  event(involved: KubeObject | ObjectReference, type: EventType, reason: string, message: string, details?: RelatedDetails): Promise<void>;
   /** Resolves once every event recorded so far was written (or failed). */
   flush(): Promise<void>;
+}
+
+export interface RelatedDetails {
+  readonly action?: string;
+  readonly related?: KubeObject | ObjectReference;
 }
 
 interface Seen {
@@ -52,9 +60,9 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
     while (seen.size > entriesMax) seen.delete(seen.keys().next().value as string);
   };
 
-  const write = async (key: string, ref: ObjectReference, type: EventType, reason: string, message: string): Promise<void> => {
+  const write = async (key: string, ref: ObjectReference, type: EventType, reason: string, message: string, details: EventDetails): Promise<void> => {
     const nowMs = clock.now();
-    const fresh = makeEvent(ref, type, reason, message, opts.source, nowMs, seq++);
+    const fresh = makeEvent(ref, type, reason, message, opts.source, nowMs, seq++, details);
     const prior = seen.get(key);
     try {
       if (windowMs > 0 && prior !== undefined && nowMs - prior.lastMs < windowMs) {
@@ -75,10 +83,14 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   };
 
   return {
-    event(involved, type, reason, message) {
+    event(involved, type, reason, message, related = {}) {
       const ref = objectReference(involved);
+      const details: EventDetails = {
+        ...(related.action === undefined ? {} : { action: related.action }),
+        ...(related.related === undefined ? {} : { related: objectReference(related.related) }),
+      };
       const key = eventKey(ref, type, reason, message, opts.source);
-      const next = (chains.get(key) ?? Promise.resolve()).then(() => write(key, ref, type, reason, message));
+      const next = (chains.get(key) ?? Promise.resolve()).then(() => write(key, ref, type, reason, message, details));
       chains.set(key, next);
       void next.then(() => {
         if (chains.get(key) === next) chains.delete(key);

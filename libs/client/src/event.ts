@@ -55,6 +55,16 @@ export function eventName(objectName: string, nowMs: number, seq: number): strin
   return `${objectName}.${(BigInt(Math.floor(nowMs)) * 1_000_000n + BigInt(seq % 1_000_000)).toString(16)}`;
 }
 
+/**
+ * What events/v1's `Eventf(regarding, related, type, reason, action, note)` adds: the action taken
+ * and a second object it concerns (kube-scheduler's Preempted event: action Preempting, related =
+ * the preemptor).
+ */
+export interface EventDetails {
+  readonly action?: string;
+  readonly related?: ObjectReference;
+}
+
 export function makeEvent(
   ref: ObjectReference,
   type: EventType,
@@ -63,6 +73,7 @@ export function makeEvent(
   source: EventSource,
   nowMs: number,
   seq: number,
+  details: EventDetails = {},
 ): KubeObject {
   const at = formatTime(nowMs);
   return {
@@ -79,6 +90,8 @@ export function makeEvent(
     count: 1,
     reportingComponent: source.component,
     reportingInstance: source.host ?? '',
+    ...(details.action === undefined ? {} : { action: details.action }),
+    ...(details.related === undefined ? {} : { related: details.related }),
   };
 }
 

@@ -186,6 +186,24 @@ describe('event recorder', () => {
     expect(errors).toEqual([]);
   });
 
+  it("carries events/v1's action and related object (kube-scheduler's Preempted/Preempting)", async () => {
+    h = startHarness();
+    const victim = await h.client.create(Resources.pods, pod('victim'));
+    const preemptor = await h.client.create(Resources.pods, pod('preemptor'));
+    const recorder = createEventRecorder({ client: h.client, source: { component: 'default-scheduler' } });
+    await recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node n1`, { action: 'Preempting', related: preemptor });
+    await recorder.event(preemptor, 'Normal', 'Scheduled', 'Successfully assigned default/preemptor to n1');
+    const events = (await h.client.list(Resources.events, { namespace: 'default' })).items;
+    expect(events.find((e) => e['reason'] === 'Preempted')).toMatchObject({
+      involvedObject: { name: 'victim' },
+      action: 'Preempting',
+      related: { kind: 'Pod', namespace: 'default', name: 'preemptor', uid: preemptor.metadata.uid },
+    });
+    const scheduled = events.find((e) => e['reason'] === 'Scheduled')!;
+    expect(scheduled['action']).toBeUndefined();
+    expect(scheduled['related']).toBeUndefined();
+  });
+
   it('never throws: a failed write goes to onError', async () => {
     h = startHarness();
     const errors: unknown[] = [];

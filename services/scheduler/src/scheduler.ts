@@ -326,7 +326,9 @@ async function preempt(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, vi
   for (const victim of victims) {
     const name = victim.metadata?.name ?? '';
     const namespace = victim.metadata?.namespace ?? 'default';
-    void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`);
+    // preemption.go PreemptPod: Eventf(victim, preemptor, Normal, "Preempted", "Preempting", ...).
+    const details = { action: 'Preempting', related: pod as unknown as KubeObject };
+    void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`, details);
     await ctx.client.delete(Resources.pods, name, { namespace }).catch((err: unknown) => ctx.log.warn({ err, victim: name }, 'preemption: victim not deleted'));
   }
   for (const other of lower) await setNominatedNode(ctx, other, '');

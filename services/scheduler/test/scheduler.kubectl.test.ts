@@ -224,6 +224,8 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect(preempted['type']).toBe('Normal');
     expect(preempted['message']).toBe(`Preempted by pod ${(await getPod('nginx')).metadata.uid} on node ${nominated}`);
     expect((preempted['source'] as { component?: string }).component).toBe('default-scheduler');
+    expect(preempted['action']).toBe('Preempting');
+    expect(preempted['related']).toMatchObject({ kind: 'Pod', namespace: 'default', name: 'nginx' });
     expect(await kubectl('get', 'pod', 'nginx', '-o', 'jsonpath={.status.nominatedNodeName}')).toBe(nominated);
     // No kubelet: finish the victim's graceful deletion as its kubelet would.
     await kubectl('delete', 'pod', victim.metadata.name!, '--force', '--grace-period=0');
