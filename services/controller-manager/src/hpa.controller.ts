@@ -105,6 +105,8 @@ export function hpaController(factory: SharedInformerFactory, deps: ControllerDe
   const clock = deps.host.clock;
   const metrics = opts.metrics ?? apiMetricsClient(deps.client);
   const syncPeriodMs = opts.syncPeriodMs ?? HPA_SYNC_PERIOD_MS;
+  if (!(syncPeriodMs > 0)) throw new RangeError(`horizontal-pod-autoscaler-sync-period must be > 0, got ${syncPeriodMs} ms`);
+  if (opts.tolerance !== undefined && !(opts.tolerance >= 0)) throw new RangeError(`horizontal-pod-autoscaler-tolerance must be >= 0, got ${opts.tolerance}`);
   const downscaleStabilizationSeconds = (opts.downscaleStabilizationMs ?? DOWNSCALE_STABILIZATION_SECONDS * 1000) / 1000;
   const config: ReplicaCalculatorConfig = {
     tolerance: opts.tolerance ?? defaultReplicaCalculatorConfig.tolerance,

@@ -1,6 +1,7 @@
 // `node --import tsx services/controller-manager/src/main.ts --nats URLS [--cluster local]
 //  [--instance NAME] [--node-monitor-grace-period 40s] [--controllers *]
-//  [--cluster-cidr 127.128.0.0/9] [--node-cidr-mask-size 24]`
+//  [--cluster-cidr 127.128.0.0/9] [--node-cidr-mask-size 24] [--horizontal-pod-autoscaler-sync-period 15s]
+//  [--horizontal-pod-autoscaler-downscale-stabilization 5m0s] [--horizontal-pod-autoscaler-tolerance 0.1]`
 // One controller-manager replica as a process. Only wiring: parse, start (start.ts), stop on
 // signals. Several replicas elect one leader on Lease kube-system/kube-controller-manager.
 
@@ -22,6 +23,9 @@ interface Flags {
   controllers: string;
   clusterCidr: string;
   nodeCidrMaskSize: string;
+  horizontalPodAutoscalerSyncPeriod: string;
+  horizontalPodAutoscalerDownscaleStabilization: string;
+  horizontalPodAutoscalerTolerance: string;
 }
 
 const program = new Command('controller-manager')
@@ -32,6 +36,9 @@ const program = new Command('controller-manager')
   .option('--node-monitor-grace-period <duration>', 'a node whose Lease is older than this is marked Unknown', '40s')
   .option('--cluster-cidr <cidr>', 'pod range node CIDRs are allocated from', DEFAULT_CLUSTER_CIDR)
   .option('--node-cidr-mask-size <bits>', 'prefix length of each node CIDR', String(DEFAULT_NODE_CIDR_MASK_SIZE))
+  .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often each HorizontalPodAutoscaler is synced', '15s')
+  .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'how far back scale-down recommendations are considered (when an HPA sets no window)', '5m')
+  .option('--horizontal-pod-autoscaler-tolerance <ratio>', 'usage/target ratios within 1 +- this do not scale', '0.1')
   .option('--controllers <names>', 'comma-separated controllers; * for all, -name to disable one', '*')
   .action(async (flags: Flags) => {
     const logger = createLogger({ component: 'controller-manager', instance: flags.instance });
@@ -45,6 +52,11 @@ const program = new Command('controller-manager')
       nodeMonitorGracePeriodMs: parseDurationMs(flags.nodeMonitorGracePeriod),
       clusterCidr: flags.clusterCidr,
       nodeCidrMaskSize: Number(flags.nodeCidrMaskSize),
+      horizontalPodAutoscaler: {
+        syncPeriodMs: parseDurationMs(flags.horizontalPodAutoscalerSyncPeriod),
+        downscaleStabilizationMs: parseDurationMs(flags.horizontalPodAutoscalerDownscaleStabilization),
+        tolerance: Number(flags.horizontalPodAutoscalerTolerance),
+      },
       controllers: flags.controllers.split(',').map((s) => s.trim()).filter((s) => s !== ''),
     });
     logger.info({ controllers: running.manager.enabled }, 'started; waiting for leadership');
