@@ -37,5 +37,6 @@ export * from './schema/container.schema.js';
 export * from './schema/pod.schema.js';
 export * from './schema/core.schema.js';
 export * from './schema/apps.schema.js';
+export * from './schema/replication-controller.schema.js';
 export * from './schema/groups.schema.js';
 export { IntOrString, Quantity, Time, MicroTime, ResourceList, namedSchema } from './schema/helpers.js';

@@ -41,11 +41,12 @@ describe('registry lookups', () => {
       daemonsets: ['ds'],
       deployments: ['deploy'],
       replicasets: ['rs'],
+      replicationcontrollers: ['rc'],
       horizontalpodautoscalers: ['hpa'],
       poddisruptionbudgets: ['pdb'],
       priorityclasses: ['pc'],
     });
-    expect(resourcesInCategory('all').map((r) => r.resource).sort()).toEqual(['daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'services']);
+    expect(resourcesInCategory('all').map((r) => r.resource).sort()).toEqual(['daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services']);
   });
 
   it('describes scope, verbs and subresources as discovery needs them', () => {

@@ -14,6 +14,7 @@ import { validatePod, validatePodStatusUpdate, validatePodUpdate } from '../vali
 import { validateService } from '../validation/service.validation.js';
 import { defineResource, statusSub } from './define-resource.js';
 import * as fs from './field-selectors.js';
+import { replicationControllerResource } from './replication-controller.resource.js';
 import { normalizeClusterIPs, patchAllocatedServiceValues } from './service.strategy.js';
 
 const core1 = { group: '', version: 'v1' } as const;
@@ -188,4 +189,5 @@ export const coreResources = [
     columns: printers.resourceQuotaColumns,
     row: printers.resourceQuotaRow,
   }),
+  replicationControllerResource,
 ];

@@ -26,7 +26,7 @@ export function validateTemplateMatchesSelector(selector: LabelSelector | undefi
 }
 
 /** ValidatePodTemplateSpecForReplicaSet, shared by Deployments and ReplicaSets. */
-function validateReplicaSetTemplate(selector: LabelSelector | undefined, template: PodTemplateSpec | undefined, path: FieldPath, owner: string): FieldError[] {
+export function validateReplicaSetTemplate(selector: LabelSelector | undefined, template: PodTemplateSpec | undefined, path: FieldPath, owner: string): FieldError[] {
   if (template === undefined) return [required(path)];
   const errs = [...validateTemplateMatchesSelector(selector, template, path), ...validatePodTemplateSpec(template, path)];
   const policy = template.spec?.restartPolicy;
