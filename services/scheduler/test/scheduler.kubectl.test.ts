@@ -59,9 +59,11 @@ const getPod = (name: string): Promise<KubeObject> => c.client.get(Resources.pod
 const nodeOf = (pod: KubeObject): string | undefined => ((pod['spec'] as { nodeName?: string } | undefined)?.nodeName ?? '') || undefined;
 const boundNode = (name: string): Promise<string> => eventually(async () => nodeOf(await getPod(name)), `pod ${name} bound`);
 
+/** Events about the pod now called `name` (by uid: several blocks reuse the docs' pod name nginx). */
 async function eventsAbout(name: string): Promise<KubeObject[]> {
+  const uid = (await getPod(name)).metadata.uid;
   const list = await c.client.list(Resources.events, { namespace: 'default' });
-  return list.items.filter((e) => (e['involvedObject'] as { name?: string } | undefined)?.name === name);
+  return list.items.filter((e) => (e['involvedObject'] as { uid?: string } | undefined)?.uid === uid);
 }
 
 const eventFor = (name: string, reason: string): Promise<KubeObject> => eventually(async () => (await eventsAbout(name)).find((e) => e['reason'] === reason), `${reason} event for ${name}`);
@@ -274,6 +276,9 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     await exited;
     const standby = [...defaultSchedulers.keys()].find((n) => n !== leader)!;
     await eventually(async () => ((await holder()) === standby ? true : undefined), 'the standby holds kube-scheduler', 30_000);
+    const [header, row] = (await kubectl('get', 'lease', '-n', 'kube-system', 'kube-scheduler')).trim().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['NAME', 'HOLDER', 'AGE']);
+    expect(row!.split(/\s+/).slice(0, 2)).toEqual(['kube-scheduler', standby]);
 
     await c.client.create(Resources.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'after-failover', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } as KubeObject);
     expect(await boundNode('after-failover')).toBe('ha-1');
