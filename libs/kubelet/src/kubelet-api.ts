@@ -157,12 +157,13 @@ export interface SummaryInput {
 }
 
 /**
- * CPU, when the stats provider reports it ({usageNanoCores, usageCoreNanoSeconds}), is passed on
- * as it comes: the Summary API has those very names.
+ * CPU and memory in the Summary API's own shape, when the stats provider reports them
+ * ({usageNanoCores, usageCoreNanoSeconds}, {workingSetBytes, usageBytes, ...}), are passed on as
+ * they come; read by name so a provider that has more than eviction needs is shown whole.
  */
-function cpuOf(o: object): Json | undefined {
-  const cpu = (o as { readonly cpu?: unknown }).cpu;
-  return typeof cpu === 'object' && cpu !== null ? (cpu as Json) : undefined;
+function fieldOf(o: object, name: 'cpu' | 'memory'): Json | undefined {
+  const v = (o as Readonly<Record<string, unknown>>)[name];
+  return typeof v === 'object' && v !== null ? (v as Json) : undefined;
 }
 
 function withTime(time: string, o: Json | undefined): Json | undefined {
@@ -178,7 +179,7 @@ function nodeSummary(input: SummaryInput, time: string): Json {
   return defined({
     nodeName: input.nodeName,
     startTime: kubeTime(input.nodeStartTimeMs),
-    cpu: withTime(time, cpuOf(input.stats.node)),
+    cpu: withTime(time, fieldOf(input.stats.node, 'cpu')),
     memory: memory === undefined ? undefined : { time, availableBytes: memory.availableBytes, workingSetBytes: memory.workingSetBytes, usageBytes: memory.workingSetBytes },
     fs:
       fs === undefined
@@ -198,16 +199,16 @@ function podSummary(pod: Pod, input: SummaryInput, time: string): Json {
     return defined({
       name: c.name,
       startTime: started,
-      cpu: cs === undefined ? undefined : withTime(time, cpuOf(cs)),
-      memory: cs === undefined ? undefined : { time, workingSetBytes: cs.memoryWorkingSetBytes },
+      cpu: cs === undefined ? undefined : withTime(time, fieldOf(cs, 'cpu')),
+      memory: cs === undefined ? undefined : (withTime(time, fieldOf(cs, 'memory')) ?? { time, workingSetBytes: cs.memoryWorkingSetBytes }),
     });
   });
   return defined({
     podRef: { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? 'default', uid },
     startTime,
     containers,
-    cpu: stats === undefined ? undefined : withTime(time, cpuOf(stats)),
-    memory: stats === undefined ? undefined : { time, workingSetBytes: stats.memoryWorkingSetBytes },
+    cpu: stats === undefined ? undefined : withTime(time, fieldOf(stats, 'cpu')),
+    memory: stats === undefined ? undefined : (withTime(time, fieldOf(stats, 'memory')) ?? { time, workingSetBytes: stats.memoryWorkingSetBytes }),
     'ephemeral-storage': stats === undefined ? undefined : { time, usedBytes: stats.ephemeralStorageBytes },
     process_stats: stats === undefined ? undefined : { process_count: stats.processCount },
   });

@@ -18,12 +18,13 @@ import { serveLogs } from './logs-endpoint.js';
 import { serveStats } from './stats-endpoint.js';
 import { serveExec } from './exec-endpoint.js';
 import { StaticPodSource } from './static-pod-source.js';
+import { listenKubeletApi, type KubeletApi, type KubeletApiOptions } from './kubelet-api.js';
 import { borrowBus } from './borrowed-bus.js';
 import { createKubeletObjects, type KubeletObjects } from './kubelet-objects.js';
 
 export type RuntimeKind = 'process' | 'hollow';
 
-export interface KubeletOptions {
+export interface KubeletOptions extends KubeletApiOptions {
   readonly natsUrls: readonly string[];
   readonly cluster: string;
   readonly nodeName: string;
@@ -65,6 +66,8 @@ export interface Kubelet {
   readonly host: ServiceHost;
   readonly client: ApiClient;
   readonly pods: PodManager;
+  /** The HTTPS server (api.server, when a port was given) and the NATS pods/healthz endpoints. */
+  readonly api: KubeletApi;
   /** Resolves once the Node is registered and the pods informer has synced. */
   readonly ready: Promise<void>;
   stop(): Promise<void>;
@@ -119,6 +122,7 @@ function makeCri(opts: KubeletOptions): ContainerRuntime {
 
 export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   const { clock, nodeName } = opts;
+  const api = await listenKubeletApi(opts);
   const bus = opts.bus !== undefined ? borrowBus(opts.bus) : await NatsBus.connect({ servers: opts.natsUrls, name: `kubelet-${nodeName}` });
   const host = await startServiceHost({
     bus,
@@ -132,7 +136,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   });
   const logger = host.logger;
   const client = createApiClient({ bus, cluster: opts.cluster, clock, random: opts.random, fieldManager: 'kubelet' });
-  const facts = machineFacts(opts);
+  const facts = { ...machineFacts(opts), ...api.facts };
   const informerOpts = { client, clock, random: opts.random, inspect: host.inspector.inspect, onError: (what: string, err: unknown) => logger.debug({ what, err: String(err) }, 'informer error') };
   const podInformer = createInformer<Pod>({ ...informerOpts, resource: Resources.pods, scope: { fieldSelector: `spec.nodeName=${nodeName}` } });
   const ownObjects = opts.objects === undefined ? createKubeletObjects(informerOpts) : undefined;
@@ -219,6 +223,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   })();
   // The host stops the endpoint with itself.
   await serveLogs(host, nodeName, cri, pods);
+  await api.serve({ host, cri, pods, stats, client, logger, nodeUID: () => registration.uid, ready });
   await serveStats(host, { nodeName, stats, cri, pods: () => pods.activePods(), clock });
   await serveExec(host, nodeName, cri, pods);
 
@@ -232,7 +237,8 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
       agent.send({ type: 'STOP' });
       eviction?.send({ type: 'STOP' });
       unsubscribeEvents();
+      await api.stop();
       await host.stop();
     })());
-  return { nodeName, host, client, pods, ready, stop };
+  return { nodeName, host, client, pods, api, ready, stop };
 }

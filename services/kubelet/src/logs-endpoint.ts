@@ -2,11 +2,11 @@
 // apiserver's pods/log proxies to). A plain request answers with the text at once; `follow: true`
 // needs Bus.requestStream: the reply says `opened`, then chunks go to the request's inbox as they
 // are written, and an empty message ends the stream when the container stops.
-import type { Pod } from '@skiff/api';
 import type { ServiceHost } from '@skiff/actors';
-import { encode, EndpointError, errorReply, guardOf, type Endpoint, type Envelope } from '@skiff/bus';
-import { KubernetesContainerNameLabel, KubernetesPodUIDLabel, type ContainerRuntime } from '@skiff/kubelet';
+import { encode, errorReply, guardOf, type Endpoint, type Envelope } from '@skiff/bus';
+import type { ContainerRuntime } from '@skiff/kubelet';
 import { formatForKubectl } from '@skiff/runtime';
+import { findContainer, type PodSource } from './container-logs.js';
 
 export interface LogsRequest extends Envelope {
   readonly type: 'kubelet.logs';
@@ -34,25 +34,6 @@ export const isLogsRequest = guardOf<LogsRequest>('kubelet.logs', { namespace: '
 
 export function logsSubject(cluster: string, nodeName: string): string {
   return `skiff.${cluster}.kubelet.${nodeName}.logs`;
-}
-
-interface PodSource {
-  pods(): Pod[];
-}
-
-/** The container's id: the newest instance, or the one before it (`previous`). */
-async function findContainer(cri: ContainerRuntime, pods: PodSource, req: LogsRequest): Promise<string> {
-  const pod = pods.pods().find((p) => p.metadata.namespace === req.namespace && p.metadata.name === req.pod);
-  if (pod === undefined) throw new EndpointError('NotFound', `pod ${req.namespace}/${req.pod} is not running on this node`);
-  const name = req.container ?? pod.spec?.containers[0]?.name ?? '';
-  const all = await cri.listContainers({ labelSelector: { [KubernetesPodUIDLabel]: pod.metadata.uid ?? '', [KubernetesContainerNameLabel]: name } });
-  const sorted = [...all].sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAtMs - a.createdAtMs);
-  const found = sorted[req.previous === true ? 1 : 0];
-  if (found === undefined) {
-    const what = req.previous === true ? `previous terminated container "${name}"` : `container "${name}"`;
-    throw new EndpointError('BadRequest', `${what} in pod "${req.pod}" not found`);
-  }
-  return found.id;
 }
 
 export async function serveLogs(host: ServiceHost, nodeName: string, cri: ContainerRuntime, pods: PodSource): Promise<Endpoint> {

@@ -3,14 +3,16 @@
 // manifest starts a pod, a changed one replaces it (its UID is the manifest's hash), a removed one
 // kills it. A malformed manifest is logged and recorded as an Event on the Node; the others keep
 // running. Each running static pod has a mirror pod in the API (annotation
-// kubernetes.io/config.mirror), created when missing, replaced when stale, deleted with its pod.
+// kubernetes.io/config.mirror), created when missing, replaced when stale, deleted with its pod
+// (static-pod-set.ts, shared with the manifest URL and the kubelet's own endpoint).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Pod } from '@skiff/api';
 import type { Clock, ServiceLogger } from '@skiff/actors';
-import { ApiStatusError, createEventRecorder, Resources, type ApiClient, type EventRecorder } from '@skiff/client';
-import { kubeTime, mirrorPod, mirrorPodMatches, parseStaticPodManifest } from '@skiff/kubelet';
+import type { ApiClient } from '@skiff/client';
+import { kubeTime, parseStaticPodManifest } from '@skiff/kubelet';
 import type { PodManager } from './pod-manager.js';
+import { StaticPodSet } from './static-pod-set.js';
 
 export interface StaticPodSourceOptions {
   readonly dir: string;
@@ -24,19 +26,15 @@ export interface StaticPodSourceOptions {
 }
 
 const MANIFEST = /\.(ya?ml|json)$/;
-const isCode = (e: unknown, code: number): boolean => e instanceof ApiStatusError && e.code === code;
 
 export class StaticPodSource {
-  /** Running static pods by manifest file. */
-  private readonly byFile = new Map<string, Pod>();
-  /** Files already reported as malformed, with their text, so one bad file is one Event. */
-  private readonly reported = new Map<string, string>();
-  private readonly recorder: EventRecorder;
+  /** Running static pods by manifest file, with their mirrors. */
+  private readonly set: StaticPodSet;
   private timer: number | undefined;
   private stopped = false;
 
   constructor(private readonly opts: StaticPodSourceOptions) {
-    this.recorder = createEventRecorder({ client: opts.client, source: { component: 'kubelet', host: opts.nodeName }, clock: opts.clock });
+    this.set = new StaticPodSet(opts);
   }
 
   start(): void {
@@ -60,64 +58,26 @@ export class StaticPodSource {
 
   private async sync(): Promise<void> {
     const files = await readdir(this.opts.dir).catch(() => [] as string[]);
-    const seen = new Set<string>();
+    const texts = new Map<string, string>();
     for (const name of files.filter((f) => MANIFEST.test(f) && !f.startsWith('.')).sort()) {
       const path = join(this.opts.dir, name);
       const text = await readFile(path, 'utf8').catch(() => undefined);
-      if (text === undefined) continue;
-      seen.add(path);
-      let pod: Pod;
-      try {
-        pod = parseStaticPodManifest(text, path, this.opts.nodeName, { seenTime: kubeTime(this.opts.clock.now()) });
-      } catch (err) {
-        // Keep whatever ran from this file before; report the bad version once.
-        if (this.reported.get(path) !== text) {
-          this.reported.set(path, text);
-          this.opts.logger.warn({ err: String(err), file: path }, 'malformed static pod manifest');
-          void this.recorder.event({ kind: 'Node', apiVersion: 'v1', name: this.opts.nodeName, uid: this.opts.nodeUID() ?? '' }, 'Warning', 'FailedToParseStaticPod', String(err instanceof Error ? err.message : err));
+      if (text !== undefined) texts.set(path, text);
+    }
+    await this.set.update((running) => {
+      const wanted = new Map<string, Pod>();
+      for (const [path, text] of texts) {
+        try {
+          wanted.set(path, parseStaticPodManifest(text, path, this.opts.nodeName, { seenTime: kubeTime(this.opts.clock.now()) }));
+          this.set.clearReport(path);
+        } catch (err) {
+          // Keep whatever ran from this file before; report the bad version once.
+          this.set.reportMalformed(path, text, err);
+          const old = running.get(path);
+          if (old !== undefined) wanted.set(path, old);
         }
-        continue;
       }
-      this.reported.delete(path);
-      const old = this.byFile.get(path);
-      if (old !== undefined && old.metadata.uid !== pod.metadata.uid) {
-        this.opts.pods.remove(old);
-        await this.deleteMirror(old);
-      }
-      if (old === undefined || old.metadata.uid !== pod.metadata.uid) {
-        this.byFile.set(path, pod);
-        this.opts.pods.upsert(pod);
-      }
-      await this.ensureMirror(pod);
-    }
-    for (const [path, pod] of [...this.byFile]) {
-      if (seen.has(path)) continue;
-      this.byFile.delete(path);
-      this.opts.pods.remove(pod);
-      await this.deleteMirror(pod);
-    }
-  }
-
-  private async ensureMirror(pod: Pod): Promise<void> {
-    const uid = this.opts.nodeUID();
-    if (uid === undefined) return;
-    const { client } = this.opts;
-    const name = pod.metadata.name ?? '';
-    const namespace = pod.metadata.namespace ?? 'default';
-    const existing = await client.get<Pod>(Resources.pods, name, { namespace }).catch((e: unknown) => {
-      if (isCode(e, 404)) return undefined;
-      throw e;
-    });
-    if (existing !== undefined && mirrorPodMatches(existing, pod) && existing.metadata.deletionTimestamp === undefined) return;
-    if (existing !== undefined) await this.deleteMirror(pod);
-    await client.create<Pod>(Resources.pods, mirrorPod(pod, { name: this.opts.nodeName, uid }), { namespace }).catch((e: unknown) => {
-      if (!isCode(e, 409)) throw e;
-    });
-  }
-
-  private async deleteMirror(pod: Pod): Promise<void> {
-    await this.opts.client.delete(Resources.pods, pod.metadata.name ?? '', { namespace: pod.metadata.namespace ?? 'default', gracePeriodSeconds: 0 }).catch((e: unknown) => {
-      if (!isCode(e, 404)) throw e;
+      return { wanted, result: undefined };
     });
   }
 }
