@@ -16,6 +16,7 @@ const createOnly = ['create'];
 
 export const authenticationResources = [
   defineResource<KubeObject>({ group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview', resource: 'tokenreviews', namespaced: false, schema: g.TokenReview, verbs: createOnly }),
+  defineResource<KubeObject>({ group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', resource: 'selfsubjectreviews', namespaced: false, schema: g.SelfSubjectReview, verbs: createOnly }),
 ];
 
 export const authorizationResources = [

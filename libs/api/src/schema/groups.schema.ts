@@ -217,6 +217,9 @@ export const TokenReview = kind(`${AUTHN}.TokenReview`, 'TokenReview attempts to
   spec: define(`${AUTHN}.TokenReviewSpec`, Type.Object({ token: Opt(Str('Token is the opaque bearer token.')), audiences: Opt(atomicList(Type.String())) })),
   status: Opt(define(`${AUTHN}.TokenReviewStatus`, Type.Object({ authenticated: Opt(Bool()), user: Opt(UserInfo), audiences: Opt(atomicList(Type.String())), error: Opt(Str()) }))),
 });
+export const SelfSubjectReview = kind(`${AUTHN}.SelfSubjectReview`, 'SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request.', {
+  status: Opt(define(`${AUTHN}.SelfSubjectReviewStatus`, Type.Object({ userInfo: Opt(UserInfo) }))),
+});
 export const TokenRequest = kind(`${AUTHN}.TokenRequest`, 'TokenRequest requests a token for a given service account.', {
   spec: define(`${AUTHN}.TokenRequestSpec`, Type.Object({
     audiences: atomicList(Type.String(), 'Audiences are the intendend audiences of the token.'),
