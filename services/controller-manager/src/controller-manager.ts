@@ -40,6 +40,7 @@ import {
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE, nextFreeNodeCidr, parseClusterCidr, type ClusterCidr } from './node-ipam.js';
 import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
 import { podOwnerController, unwrap, type Tombstone } from './pod-owner.controller.js';
+import { createLeadershipTerms } from './controller-term.js';
 import { jobControllers } from './job.controller.js';
 import { hpaController, type HpaControllerOptions } from './hpa.controller.js';
 
@@ -72,7 +73,12 @@ export interface ControllerManager {
   readonly elector: LeaderElector;
   readonly enabled: readonly ControllerName[];
   isLeader(): boolean;
+  /** Resolves once this instance first leads and its controllers run. */
   whenLeading(): Promise<void>;
+  /** The current leadership term's controllers (none while standing by after a lost lease). */
+  controllers(): readonly RunningControllerHandle[];
+  /** How many times this instance started leading (and started its controllers). */
+  leadershipTerms(): number;
   stop(): Promise<void>;
 }
 
@@ -99,8 +105,13 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     ...(opts.nodeMonitorPeriodMs === undefined ? {} : { nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs }),
   };
   const cidr = parseClusterCidr(opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR, opts.nodeCidrMaskSize ?? DEFAULT_NODE_CIDR_MASK_SIZE);
-  const controllers = wireControllers(factory, deps, enabled, opts.random, config, cidr);
-  if (enabled.includes('horizontalpodautoscaling')) controllers.push(hpaController(factory, deps, opts.horizontalPodAutoscaler));
+  const wire = (f: SharedInformerFactory): RunningControllerHandle[] => {
+    const controllers = wireControllers(f, deps, enabled, opts.random, config, cidr);
+    if (enabled.includes('horizontalpodautoscaling')) controllers.push(hpaController(f, deps, opts.horizontalPodAutoscaler));
+    return controllers;
+  };
+  // Each leadership term gets fresh controllers (controller-term.ts); the first is wired now.
+  const terms = createLeadershipTerms(factory, wire, (err) => log.error({ err }, 'controllers did not start or stop cleanly'));
 
   factory.start();
   await factory.waitForCacheSync();
@@ -118,13 +129,13 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     inspect: host.inspector.inspect,
     onStartedLeading: () => {
       log.info({ identity, controllers: enabled }, 'started leading');
-      for (const c of controllers) c.run();
-      leading?.();
+      void terms.lead().then(() => leading?.());
     },
     onStoppedLeading: () => {
-      // kube-controller-manager exits here; in-process we stop the workers and stand by no more.
+      // kube-controller-manager exits here; in-process the term's controllers stop, and a later
+      // onStartedLeading starts new ones.
       log.warn({ identity }, 'stopped leading: controllers stopped');
-      void Promise.all(controllers.map((c) => c.stop()));
+      void terms.standDown();
     },
     onError: (err) => log.debug({ err }, 'leader election attempt failed'),
   });
@@ -137,10 +148,12 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     enabled,
     isLeader: () => elector.isLeader(),
     whenLeading: () => leadingNow,
+    controllers: () => terms.controllers(),
+    leadershipTerms: () => terms.started,
     stop: () =>
       (stopping ??= (async () => {
         await elector.stop();
-        await Promise.all(controllers.map((c) => c.stop()));
+        await terms.stop();
         factory.stop();
         await recorder.flush();
       })()),

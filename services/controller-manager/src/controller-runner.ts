@@ -35,8 +35,12 @@ export interface RunningControllerHandle {
   observe(update: (exp: Expectations) => Expectations): void;
   /** Starts the workers (once the informers have synced and this instance leads). */
   run(): void;
+  /** For good: keys still queued are dropped unsynced, in-flight syncs finish. A new term makes new controllers. */
   stop(): Promise<void>;
 }
+
+/** How long stop() waits for a worker's in-flight sync. */
+export const STOP_GRACE_MS = 10_000;
 
 type LoopActor = Actor<ReturnType<typeof createControllerLoopMachine<string>>>;
 
@@ -46,7 +50,10 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Ru
   const queue = new WorkQueue<string>({ clock });
   let expectations: Expectations = noExpectations;
   const workers: LoopActor[] = [];
+  let stopped = false;
   const reconcile = async (key: string): Promise<{ requeueAfterMs?: number }> => {
+    // A stopped controller (leadership lost, process ending) only drains its queue: no more writes.
+    if (stopped) return {};
     const result = await spec.sync(key, expectations);
     expectations = raiseExpectations(expectations, result.actions, clock.now());
     await executeActions({ client, recorder, lower: (a) => (expectations = lowerExpectation(expectations, a)) }, result.actions);
@@ -58,7 +65,7 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Ru
     enqueue: (key) => queue.add(key),
     observe: (update) => (expectations = update(expectations)),
     run() {
-      if (workers.length > 0) return;
+      if (workers.length > 0 || stopped) return;
       const machine = createControllerLoopMachine<string>();
       for (let i = 0; i < (spec.workers ?? 1); i++) {
         workers.push(
@@ -70,8 +77,11 @@ export function createController(spec: ControllerSpec, deps: ControllerDeps): Ru
       }
     },
     async stop() {
+      stopped = true;
       queue.shutDown();
-      await Promise.all(workers.map((w) => waitFor(w, (s) => s.status === 'done' || s.status === 'stopped', { timeout: 10_000 }).catch(() => undefined)));
+      // A worker still inside a slow call after the grace period is stopped where it is, so that a
+      // later term can spawn its namesake (the host refuses two running actors with one id).
+      await Promise.all(workers.map((w) => waitFor(w, (s) => s.status === 'done' || s.status === 'stopped', { timeout: STOP_GRACE_MS }).catch(() => w.stop())));
     },
   };
 }
