@@ -1,5 +1,6 @@
 // The kubelet's command line (`kubelet --node-name N --nats URLS ...`), parsed into KubeletArgs.
 // Bad flags are a clear ArgsError, never a half-started kubelet.
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Taint } from '@skiff/api';
 import { parseNodeLabels, parseTaints } from './node-object.js';
@@ -18,6 +19,11 @@ export interface KubeletArgs {
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly Taint[];
   readonly runtime: RuntimeKind;
+  /** The HTTPS API's port; 0 picks a free one. */
+  readonly port: number;
+  readonly authToken?: string;
+  readonly manifestUrl?: string;
+  readonly httpCheckFrequencyMs: number;
 }
 
 const wrap =
@@ -41,6 +47,34 @@ const runtimeKind = (v: string): RuntimeKind => {
   throw new InvalidArgumentError('want process or hollow');
 };
 
+const port = (v: string): number => {
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 65_535)) throw new InvalidArgumentError('want a port number, 0 to pick a free one');
+  return n;
+};
+
+const tokenFile = (path: string): string => {
+  let token: string;
+  try {
+    token = readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new InvalidArgumentError(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (token === '') throw new InvalidArgumentError(`${path} is empty`);
+  return token;
+};
+
+const httpUrl = (v: string): string => {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new InvalidArgumentError('want an http(s) URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidArgumentError('want an http(s) URL');
+  return v;
+};
+
 const positiveMs = (v: string): number => {
   const n = Number(v);
   if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('want a positive whole number of milliseconds');
@@ -62,6 +96,10 @@ export function kubeletProgram(run: (args: KubeletArgs) => Promise<void>): Comma
     .option('--node-labels <k=v,...>', 'extra labels of the Node', wrap(parseNodeLabels), {})
     .option('--register-with-taints <k=v:Effect,...>', 'taints of the Node at registration', wrap(parseTaints), [])
     .option('--runtime <kind>', 'process or hollow', runtimeKind, 'process')
+    .option('--port <port>', 'port of the HTTPS API on the node IP (0: a free one)', port, 10_250)
+    .option('--auth-token-file <file>', 'bearer token the HTTPS API asks for (all but /healthz)', tokenFile)
+    .option('--manifest-url <url>', 'URL polled for static pod manifests (a Pod or a PodList)', httpUrl)
+    .option('--http-check-frequency-ms <ms>', 'how often the manifest URL is read', positiveMs, 20_000)
     .action(async (o: Record<string, unknown>) => {
       await run({
         nodeName: o['nodeName'] as string,
@@ -76,6 +114,10 @@ export function kubeletProgram(run: (args: KubeletArgs) => Promise<void>): Comma
         labels: o['nodeLabels'] as Record<string, string>,
         taints: o['registerWithTaints'] as Taint[],
         runtime: o['runtime'] as RuntimeKind,
+        port: o['port'] as number,
+        ...(o['authTokenFile'] !== undefined ? { authToken: o['authTokenFile'] as string } : {}),
+        ...(o['manifestUrl'] !== undefined ? { manifestUrl: o['manifestUrl'] as string } : {}),
+        httpCheckFrequencyMs: o['httpCheckFrequencyMs'] as number,
       });
     });
 }
