@@ -39,4 +39,5 @@ export * from './schema/core.schema.js';
 export * from './schema/apps.schema.js';
 export * from './schema/replication-controller.schema.js';
 export * from './schema/groups.schema.js';
+export * from './schema/metrics.schema.js';
 export { IntOrString, Quantity, Time, MicroTime, ResourceList, namedSchema } from './schema/helpers.js';

@@ -74,7 +74,7 @@ describe('registry lookups', () => {
 
   it('gives every resource a schema with an OpenAPI name and a table', () => {
     for (const r of [...resources, ...subresourceBodies]) {
-      expect((r.schema as { $id?: string }).$id, r.resource).toMatch(/^io\.k8s\.api\./);
+      expect((r.schema as { $id?: string }).$id, r.resource).toMatch(/^io\.k8s\.(api|metrics\.pkg\.apis)\./);
       expect(r.tableColumns.length, r.resource).toBeGreaterThan(1);
       const row = r.tableRow({ metadata: { name: 'x', creationTimestamp: '2026-01-01T00:00:00Z' } }, Date.parse('2026-01-02T00:00:00Z'));
       expect(row, r.resource).toHaveLength(r.tableColumns.length);

@@ -30,6 +30,8 @@ export const Resources = {
   priorityClasses: { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' },
   podDisruptionBudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' },
   horizontalPodAutoscalers: { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
+  nodeMetrics: { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'nodes' },
+  podMetrics: { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods' },
 } as const satisfies Record<string, ResourceRef>;
 
 /** `pods`, `deployments.apps`: how Kubernetes names a group-resource in messages. */

@@ -13,6 +13,7 @@ import { createStoreClient } from '@skiff/store-client';
 import { apiRegistry, decodeProtobufBody } from './defaults.js';
 import { createApiCore, storeClientStorage, type ApiCore } from './core/index.js';
 import { kubeletPodLogs } from './nats/kubelet-logs.js';
+import { kubeletStats } from './nats/kubelet-stats.js';
 import { createApiMetrics } from './http/metrics.js';
 import { instrumentStorage } from './metrics/storage-metrics.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -79,7 +80,7 @@ export async function startClusterApiServer(opts: ClusterApiServerOptions): Prom
       // Made once the server listens: the `kubernetes` Service gets the real port, and the service
       // host inspects the core's watch-cache actor.
       core: ({ port, inspect }) =>
-        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }), podLogs: kubeletPodLogs(apiBus, opts.cluster, clock), ...(inspect === undefined ? {} : { inspect }) })),
+        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }), podLogs: kubeletPodLogs(apiBus, opts.cluster, clock), kubeletStats: kubeletStats(apiBus, opts.cluster, clock, { onError: (node, err) => logger.debug({ node, err: String(err) }, 'kubelet stats unavailable') }), ...(inspect === undefined ? {} : { inspect }) })),
       metrics,
       registry: apiRegistry,
       decodeProtobuf: decodeProtobufBody,

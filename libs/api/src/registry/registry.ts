@@ -3,6 +3,7 @@ import type { ResourceInfo } from '../types.js';
 import { appsResources } from './apps.resources.js';
 import { coreResources } from './core.resources.js';
 import * as groups from './groups.resources.js';
+import { metricsResources } from './metrics.resources.js';
 
 /** Served resources; groups in the order Kubernetes' discovery lists them. */
 export const resources: readonly ResourceInfo[] = [
@@ -17,6 +18,7 @@ export const resources: readonly ResourceInfo[] = [
   ...groups.schedulingResources,
   ...groups.coordinationResources,
   ...groups.discoveryResources,
+  ...metricsResources,
 ];
 
 /** Kinds that are only request bodies of subresources (Eviction, Scale, TokenRequest). */
@@ -57,8 +59,8 @@ export function groupVersions(): { group: string; version: string; preferred: bo
     const key = `${r.group}/${r.version}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    // One version per group: each is its group's preferred version.
-    out.push({ group: r.group, version: r.version, preferred: true });
+    // The first version a group lists is its preferred one (autoscaling: v2 before v1).
+    out.push({ group: r.group, version: r.version, preferred: !out.some((g) => g.group === r.group) });
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { createFromRequest } from './create.js';
 import { deleteCollection, deleteFromRequest, deleteOptionsFrom } from './delete.js';
 import { fail } from './errors.js';
 import { deleteNamespace, NamespaceCleaner } from './namespace-deletion.js';
+import { handleMetrics, type KubeletStatsSource } from './metrics/metrics-api.js';
 import { ObjectStore } from './object-store.js';
 import { patchFromRequest } from './patch.js';
 import { getObject, listObjects } from './read.js';
@@ -62,6 +63,8 @@ export interface ApiCoreOptions {
   readonly inspect?: (event: InspectionEvent) => void;
   /** pods/log; without it pods/log answers 501. */
   readonly podLogs?: PodLogSource;
+  /** The kubelets' stats for metrics.k8s.io; without it those resources answer 503. */
+  readonly kubeletStats?: KubeletStatsSource;
 }
 
 export function createApiCore(opts: ApiCoreOptions): ApiCore {
@@ -159,6 +162,7 @@ class Core implements ApiCore {
     checkScope(info, req);
     if (req.subresource !== undefined && req.subresource !== '') return this.subresource(info, req, req.subresource);
     if (!info.verbs.includes(req.verb)) fail(methodNotSupported(groupResource(info), req.verb));
+    if (info.group === 'metrics.k8s.io') return object(200, await handleMetrics(this.ctx, this.opts.kubeletStats, info, req));
     const ctx = this.ctx;
     switch (req.verb) {
       case 'get':
