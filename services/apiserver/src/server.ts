@@ -18,11 +18,13 @@ import type { Bus } from '@skiff/bus';
 import type { Clock } from '@skiff/core';
 import type { ApiCore } from './core/index.js';
 import { adminTokenAuthenticator } from './http/authn.js';
+import { execUpgrade } from './http/exec-upgrade.js';
 import type { ProtobufDecoder } from './http/body.js';
 import { HttpFront } from './http/front.js';
 import { createApiMetrics, type ApiMetrics } from './http/metrics.js';
 import type { Registry } from './http/registry.js';
 import { startNatsApi, type NatsApi } from './nats/api-endpoints.js';
+import { kubeletPodExec } from './nats/kubelet-exec.js';
 import { ensurePki, type Pki } from './tls/pki.js';
 import { versionInfo } from './version.js';
 
@@ -102,13 +104,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let stopping = false;
   let address = `${bind}:0`;
   let core: ApiCore | undefined = typeof opts.core === 'function' ? undefined : opts.core;
+  const authenticator = adminTokenAuthenticator(pki.adminToken);
   const front = new HttpFront({
     core: () => core,
     registry: opts.registry,
     clock,
     logger,
     metrics,
-    authenticator: adminTokenAuthenticator(pki.adminToken),
+    authenticator,
     decodeProtobuf: opts.decodeProtobuf,
     versionInfo: versionInfo(),
     serverAddress: () => address,
@@ -132,6 +135,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     : createHttpServer(front.listener);
   // Node's requestTimeout bounds receiving a request (slow bodies), not the response: watches,
   // whose requests end at once, stream for as long as their clients want.
+  // pods/exec: WebSocket upgrades go to the pod's kubelet over NATS.
+  const exec = execUpgrade({ core: () => core, authenticator, logger, exec: opts.nats === undefined ? undefined : kubeletPodExec(opts.nats.bus, opts.nats.cluster, clock) });
+  server.on('upgrade', exec.listener);
   server.on('clientError', (err, socket) => {
     logger.debug({ err }, 'client error');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -182,6 +188,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     host?.setReady(false);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    exec.stop();
     await Promise.all([front.stopWatches(), natsApi?.stopWatches()]);
     const grace = new Promise<void>((resolve) => {
       const t = setTimeout(resolve, STOP_GRACE_MS);

@@ -1,0 +1,138 @@
+// kubectl exec end to end: the real kubectl 1.32 -> the API server's WebSocket upgrade
+// (v5.channel.k8s.io) -> NATS `kubelet.<node>.exec` -> the process runtime, against a real
+// nats-server, store member and API server (cluster.ts) and one kubelet.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '@skiff/api';
+import { systemRandom } from '@skiff/actors';
+import { Resources } from '@skiff/client';
+import { startKubelet, type Kubelet } from '../src/index.js';
+import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+
+const NODE = 'exec-node';
+const POD = 'shell';
+const T = 60_000;
+
+let c: TestCluster;
+let k: Kubelet;
+let podIP: string;
+
+beforeAll(async () => {
+  c = await startTestCluster();
+  k = await startKubelet({
+    natsUrls: [c.nats.url],
+    cluster: CLUSTER,
+    nodeName: NODE,
+    nodeIP: '127.0.1.7',
+    podCIDR: '127.42.207.0/24',
+    rootDir: join(c.dir, 'kubelet', NODE),
+    clock: c.clock,
+    random: systemRandom(),
+    logger: child(c.logger, { part: 'kubelet' }),
+  });
+  await k.ready;
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD, namespace: 'default' },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'main', image: 'busybox', command: ['sleep', '3600'], env: [{ name: 'GREETING', value: 'hello from the pod' }] }],
+    },
+  };
+  await k.client.create(Resources.pods, pod, { namespace: 'default' });
+  podIP = await waitFor('pod running', async () => {
+    const p = await k.client.get<Pod>(Resources.pods, POD, { namespace: 'default' });
+    return p.status?.phase === 'Running' && p.status.podIP !== undefined ? p.status.podIP : undefined;
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await k?.stop();
+  await c?.stop();
+}, 90_000);
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs kubectl with `input` on its stdin (or none); a run that hangs is killed after 45 s and fails its test. */
+function kubectl(args: string[], input?: string | Buffer): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    proc.stdout.on('data', (b: Buffer) => out.push(b));
+    proc.stderr.on('data', (b: Buffer) => err.push(b));
+    proc.stdin.on('error', () => undefined);
+    proc.stdin.end(input);
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 45_000);
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+describe('kubectl exec', () => {
+  it('runs a command and prints its output', async () => {
+    const r = await kubectl(['exec', POD, '--', 'echo', 'hi']);
+    expect(r).toMatchObject({ code: 0, stdout: 'hi\n' });
+  }, T);
+
+  it('exits with the command exit code', async () => {
+    const r = await kubectl(['exec', POD, '--', 'sh', '-c', 'exit 3']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('command terminated with exit code 3');
+  }, T);
+
+  it('round-trips stdin (-i)', async () => {
+    const r = await kubectl(['exec', '-i', POD, '--', 'cat'], 'data\n');
+    expect(r).toMatchObject({ code: 0, stdout: 'data\n' });
+  }, T);
+
+  it('keeps stdout and stderr apart', async () => {
+    const r = await kubectl(['exec', POD, '--', 'sh', '-c', 'echo out; echo err >&2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('out\n');
+    expect(r.stderr).toContain('err\n');
+  }, T);
+
+  it("runs in the container's context: its env and the pod IP", async () => {
+    const r = await kubectl(['exec', POD, '--', 'sh', '-c', 'echo "$GREETING" "$POD_IP"']);
+    expect(r.stdout).toBe(`hello from the pod ${podIP}\n`);
+  }, T);
+
+  it('carries output larger than the flow-control window, in order', async () => {
+    const r = await kubectl(['exec', POD, '--', 'seq', '1', '200000']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBe(200_000);
+    expect([lines[0], lines[99_999], lines[199_999]]).toEqual(['1', '100000', '200000']);
+  }, T);
+
+  it('carries stdin larger than the flow-control window', async () => {
+    const input = Buffer.alloc(1_000_000, 'x');
+    const r = await kubectl(['exec', '-i', POD, '--', 'wc', '-c'], input);
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.stdout.trim()).toBe('1000000');
+  }, T);
+
+  it('answers a command that does not exist with exit code 127', async () => {
+    const r = await kubectl(['exec', POD, '--', 'no-such-command-here']);
+    expect(r.code).toBe(127);
+    expect(r.stderr).toContain('no-such-command-here');
+  }, T);
+
+  it("gives kubectl's usual error for a missing container", async () => {
+    const r = await kubectl(['exec', POD, '-c', 'nope', '--', 'echo', 'hi']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`container nope is not valid for pod ${POD}`);
+    expect(r.stdout).toBe('');
+  }, T);
+});
