@@ -42,11 +42,12 @@ import { createController, type ControllerDeps, type RunningControllerHandle } f
 import { podOwnerController, unwrap, type Tombstone } from './pod-owner.controller.js';
 import { createLeadershipTerms } from './controller-term.js';
 import { jobControllers } from './job.controller.js';
+import { replicationControllerController } from './replication-controller.controller.js';
 import { hpaController, type HpaControllerOptions } from './hpa.controller.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'horizontalpodautoscaling'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'horizontalpodautoscaling'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -180,6 +181,7 @@ function wireControllers(
   const leases = view<Lease>(factory, Resources.leases);
   const out: RunningControllerHandle[] = [];
   if (enabled.includes('replicaset')) out.push(replicaSetController(factory, deps, { pods, replicaSets }, random));
+  if (enabled.includes('replicationcontroller')) out.push(replicationControllerController(factory, deps, random));
   if (enabled.includes('deployment')) {
     const c = createController({ name: 'deployment', sync: (key) => syncDeployment(key, { deployments, replicaSets, pods }, { nowMs: clock.now() }) }, deps);
     const enqueueSelf = (d: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(d)));
@@ -308,7 +310,7 @@ function wireServicePods(factory: SharedInformerFactory, c: RunningControllerHan
 }
 
 /** The resources whose ownership graph the garbage collector walks. */
-const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions, ControllerResources.jobs] as const;
+const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions, ControllerResources.jobs] as const;
 
 /** One key: every change re-walks the graph (queue de-duplicates), and a periodic pass catches the rest. */
 function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps): RunningControllerHandle {

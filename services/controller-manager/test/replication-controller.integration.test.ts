@@ -1,0 +1,91 @@
+// The ReplicationController controller end to end: real nats-server, store, API server and
+// kubectl with the docs' replication.yaml; the test binds pods and reports them Ready
+// (fake-kubelet.ts).
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Resources, type KubeObject } from '@skiff/client';
+import type { Pod } from '@skiff/api';
+import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
+
+type PodObj = Pod & KubeObject;
+
+const REPLICATION_YAML = `apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  selector:
+    app: nginx
+  template:
+    metadata:
+      name: nginx
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+        ports:
+        - containerPort: 80
+`;
+
+let cluster: TestCluster;
+let kubelet: FakeKubelet;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'skiff-rc-'));
+  cluster = await startTestCluster();
+  await registerNode(cluster.client, 'node-1');
+  kubelet = startFakeKubelet(cluster.client, ['node-1']);
+  const kcm = await cluster.startControllerManager('kcm-1', { controllers: ['replicationcontroller', 'garbagecollector'] });
+  await kcm.manager.whenLeading();
+}, 60_000);
+
+afterAll(async () => {
+  await kubelet?.stop();
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+const livePods = async (): Promise<PodObj[]> => (await cluster.client.list<PodObj>(Resources.pods, { namespace: 'default', labelSelector: 'app=nginx' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
+const isReady = (p: PodObj): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+async function kubectlOk(args: string[]): Promise<string> {
+  const r = await cluster.kubectl(args);
+  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+  return r.stdout;
+}
+
+describe('ReplicationController controller', () => {
+  it('runs the docs example: 3 pods it controls, and kubectl describe counts them', async () => {
+    const file = join(dir, 'replication.yaml');
+    writeFileSync(file, REPLICATION_YAML);
+    expect(await kubectlOk(['apply', '-f', file])).toContain('replicationcontroller/nginx created');
+    await eventually(async () => {
+      const pods = await livePods();
+      return pods.length === 3 && pods.every(isReady) ? true : undefined;
+    }, '3 ready pods');
+    for (const p of await livePods()) expect(p.metadata.ownerReferences?.[0]).toMatchObject({ apiVersion: 'v1', kind: 'ReplicationController', name: 'nginx', controller: true });
+    await eventually(async () => ((await kubectlOk(['get', 'rc', 'nginx', '--no-headers'])).match(/^nginx\s+3\s+3\s+3\s/) ? true : undefined), 'rc status 3/3/3');
+    const described = await kubectlOk(['describe', 'replicationcontrollers/nginx']);
+    expect(described).toMatch(/Pods Status:\s+3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed/);
+  }, 60_000);
+
+  it('kubectl scale rc changes the pod count', async () => {
+    await kubectlOk(['scale', 'rc', 'nginx', '--replicas=1']);
+    await eventually(async () => ((await livePods()).length === 1 ? true : undefined), '1 pod');
+    await kubectlOk(['scale', 'rc', 'nginx', '--replicas=2']);
+    await eventually(async () => ((await livePods()).length === 2 ? true : undefined), '2 pods');
+  }, 60_000);
+
+  it('deleting the ReplicationController deletes its pods', async () => {
+    await kubectlOk(['delete', 'rc', 'nginx']);
+    await eventually(async () => ((await livePods()).length === 0 ? true : undefined), 'no pods');
+  }, 60_000);
+});
