@@ -204,7 +204,8 @@ function podAdded(pod: Pod, { cache, queue, tracker, schedulerName }: Sinks): vo
 
 function podUpdated(old: Pod, pod: Pod, { cache, queue, tracker, schedulerName }: Sinks): void {
   if (isAssigned(pod)) {
-    if (!isAssigned(old)) {
+    const justBound = !isAssigned(old);
+    if (justBound) {
       queue.delete(pod); // bound: it leaves the queue (ours or another scheduler's)
       tracker.end(pod, 'bound');
     }
@@ -214,7 +215,10 @@ function podUpdated(old: Pod, pod: Pod, { cache, queue, tracker, schedulerName }
       return;
     }
     cache.updatePod(pod);
-    queue.moveAllToActiveOrBackoffQueue(ClusterEventType.PodUpdate);
+    // A binding is an add for the assigned-pod handler (eventhandlers.go filters on nodeName, so an
+    // unassigned -> assigned update arrives as AssignedPodAdd): it wakes pods waiting for pod
+    // affinity or topology spread, which do not listen to updates.
+    queue.moveAllToActiveOrBackoffQueue(justBound ? ClusterEventType.PodAdd : ClusterEventType.PodUpdate);
   } else if (isResponsibleFor(pod, schedulerName)) {
     tracker.track(pod);
     if (isPodUpdated(old, pod) || queue.where(podKey(pod)) === undefined) queue.update(pod);
@@ -264,10 +268,15 @@ async function runCycle(ctx: CycleContext): Promise<boolean> {
       return true;
     case 'nominated':
       ctx.tracker.report(pod, { type: 'nominated', nodeName: result.nominatedNodeName, message: result.message, nowMs: nowMs() });
-      await preempt(ctx, q, result.nominatedNodeName, result.victims, result.lowerPriorityNominatedPods);
-      ctx.tracker.report(pod, { type: 'victimsEvicted' });
-      await reportUnschedulable(ctx, pod, result.message);
-      ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle);
+      // Asynchronous preemption (kube-scheduler's SchedulerAsyncPreemption): the API calls run in
+      // the background and the next cycle starts now. The nomination is in the queue already, so
+      // later cycles count this pod on its node; the pod itself returns to the queue only when its
+      // victims' deletions were answered, so it cannot preempt twice for one need.
+      ctx.queue.setNominatedNode(pod, result.nominatedNodeName);
+      void preempt(ctx, q, result.nominatedNodeName, result.victims, result.lowerPriorityNominatedPods)
+        .then(() => ctx.tracker.report(pod, { type: 'victimsEvicted' }))
+        .then(() => reportUnschedulable(ctx, pod, result.message))
+        .finally(() => ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle));
       return true;
     case 'unschedulable':
       ctx.tracker.report(pod, { type: 'unschedulable', message: result.message, nowMs: nowMs() });
@@ -323,17 +332,21 @@ function assumeAndBind(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, cy
 /** DefaultPreemption's outcome: victims deleted gracefully, the preemptor nominated to the node. */
 async function preempt(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, victims: readonly Pod[], lower: readonly Pod[]): Promise<void> {
   const pod = q.podInfo.pod;
-  for (const victim of victims) {
-    const name = victim.metadata?.name ?? '';
-    const namespace = victim.metadata?.namespace ?? 'default';
-    // preemption.go PreemptPod: Eventf(victim, preemptor, Normal, "Preempted", "Preempting", ...).
-    const details = { action: 'Preempting', related: pod as unknown as KubeObject };
-    void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`, details);
-    await ctx.client.delete(Resources.pods, name, { namespace }).catch((err: unknown) => ctx.log.warn({ err, victim: name }, 'preemption: victim not deleted'));
-  }
-  for (const other of lower) await setNominatedNode(ctx, other, '');
+  // prepareCandidate deletes the victims in parallel (one round trip for all, not one each), and
+  // clears lower-priority nominations beside them; the cycle waits for all of it.
+  const deletions = victims.map((victim) => deleteVictim(ctx, pod, victim, nodeName));
+  const cleared = lower.map((other) => setNominatedNode(ctx, other, ''));
   ctx.queue.setNominatedNode(pod, nodeName);
-  await setNominatedNode(ctx, pod, nodeName);
+  await Promise.all([...deletions, ...cleared, setNominatedNode(ctx, pod, nodeName)]);
+}
+
+async function deleteVictim(ctx: CycleContext, pod: Pod, victim: Pod, nodeName: string): Promise<void> {
+  const name = victim.metadata?.name ?? '';
+  const namespace = victim.metadata?.namespace ?? 'default';
+  // preemption.go PreemptPod: Eventf(victim, preemptor, Normal, "Preempted", "Preempting", ...).
+  const details = { action: 'Preempting', related: pod as unknown as KubeObject };
+  void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`, details);
+  await ctx.client.delete(Resources.pods, name, { namespace }).catch((err: unknown) => ctx.log.warn({ err, victim: name }, 'preemption: victim not deleted'));
 }
 
 async function setNominatedNode(ctx: CycleContext, pod: Pod, nodeName: string): Promise<void> {

@@ -129,6 +129,17 @@ describe('scheduler service', { timeout: 60_000 }, () => {
     expect(preempted['message']).toContain('small');
   });
 
+  it('schedules a pod waiting for pod affinity once a matching pod is bound (a binding counts as an assigned pod add)', async () => {
+    const affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+    const follower = podObject('follower', { nodeSelector: { pool: 'a' } });
+    await cluster.client.create(Resources.pods, { ...follower, spec: { ...(follower['spec'] as object), affinity } } as KubeObject);
+    await eventually(async () => (await eventsAbout('follower')).find((e) => e['reason'] === 'FailedScheduling'), 'follower unschedulable');
+    const cache = podObject('cache', { nodeSelector: { disktype: 'ssd' } });
+    await cluster.client.create(Resources.pods, { ...cache, metadata: { ...cache.metadata, labels: { app: 'cache' } } } as KubeObject);
+    expect(await boundNode('cache')).toBe('node2');
+    expect(await boundNode('follower')).toBe('node2');
+  });
+
   it('leaves a my-scheduler pod to a scheduler named my-scheduler', async () => {
     await cluster.client.create(Resources.pods, podObject('custom', { schedulerName: 'my-scheduler', nodeSelector: { pool: 'a' } }));
     await cluster.client.create(Resources.pods, podObject('after-custom', { nodeSelector: { pool: 'a' } }));

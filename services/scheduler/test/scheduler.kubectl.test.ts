@@ -158,7 +158,15 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
       expect(describe).toMatch(/Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/2 nodes are available: 2 node\(s\) didn't match pod anti-affinity rules\./);
     }
     expect(await kubectl('get', 'deployment', 'redis-cache', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
-    await cleanUp(['node-a', 'node-b']);
+
+    // A third node: the pending cache lands there, and then (its pod affinity now satisfiable) the
+    // pending web server joins it: the docs' final table, one cache and one web server per node.
+    await createNodes(['node-c']);
+    for (const app of ['store', 'web-store']) {
+      await eventually(async () => ((await byApp(app)).every((p) => nodeOf(p) !== undefined) ? true : undefined), `all ${app} pods bound`);
+      expect(new Set((await byApp(app)).map((p) => nodeOf(p)))).toEqual(new Set(['node-a', 'node-b', 'node-c']));
+    }
+    await cleanUp(['node-a', 'node-b', 'node-c']);
   });
 
   it('taint-and-toleration: three taints on node1; only the pod tolerating all lands there; removing taints lets the others in', async () => {
@@ -228,7 +236,7 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect((preempted['source'] as { component?: string }).component).toBe('default-scheduler');
     expect(preempted['action']).toBe('Preempting');
     expect(preempted['related']).toMatchObject({ kind: 'Pod', namespace: 'default', name: 'nginx' });
-    expect(await kubectl('get', 'pod', 'nginx', '-o', 'jsonpath={.status.nominatedNodeName}')).toBe(nominated);
+    expect(await kubectl('describe', 'pod', 'nginx')).toMatch(new RegExp(`NominatedNodeName:\\s+${nominated}\\n`));
     // No kubelet: finish the victim's graceful deletion as its kubelet would.
     await kubectl('delete', 'pod', victim.metadata.name!, '--force', '--grace-period=0');
     expect(await boundNode('nginx')).toBe(nominated);
