@@ -2,10 +2,12 @@
 // (v5.channel.k8s.io) -> NATS `kubelet.<node>.exec` -> the process runtime, against a real
 // nats-server, store member and API server (cluster.ts) and one kubelet.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/api';
 import { systemRandom } from '@skiff/actors';
+import { decode, encode, isEndOfStream, NatsBus, type Envelope, type Msg } from '@skiff/bus';
 import { Resources } from '@skiff/client';
 import { startKubelet, type Kubelet } from '../src/index.js';
 import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
@@ -134,5 +136,92 @@ describe('kubectl exec', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`container nope is not valid for pod ${POD}`);
     expect(r.stdout).toBe('');
+  }, T);
+});
+
+/** True while the process runs (a zombie does not count). */
+function processExists(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('either side going away', () => {
+  it('kubectl killed mid-exec: the apiserver cancels and the command dies', async () => {
+    const proc = spawn('/usr/bin/kubectl', ['exec', POD, '--', 'sh', '-c', 'echo $$; exec sleep 300'], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      proc.stdout.once('data', (b: Buffer) => resolve(Number(b.toString().trim())));
+      proc.once('close', () => reject(new Error('kubectl ended before printing the pid')));
+    });
+    expect(processExists(pid)).toBe(true);
+    proc.kill('SIGKILL');
+    await waitFor('exec command gone', () => (processExists(pid) ? undefined : true));
+  }, T);
+});
+
+describe('kubelet.<node>.exec over NATS', () => {
+  const subject = `skiff.${CLUSTER}.kubelet.${NODE}.exec`;
+  const request = { type: 'kubelet.exec', namespace: 'default', pod: POD, container: 'main', command: ['sh', '-c', 'echo $$; exec sleep 300'], stdin: false, stdout: true, stderr: true, tty: false };
+  let bus: NatsBus;
+
+  beforeAll(async () => {
+    bus = await NatsBus.connect({ servers: [c.nats.url], name: 'exec-it-raw' });
+  });
+  afterAll(async () => {
+    await bus?.close();
+  });
+
+  /** Opens a session; returns its control subject, the pid it printed and the rest of the stream. */
+  async function open(): Promise<{ control: string; pid: number; rest: AsyncIterator<Msg> }> {
+    const it = bus.requestStream(subject, encode(request), { idleTimeoutMs: 30_000 })[Symbol.asyncIterator]();
+    const opened = decode(((await it.next()).value as Msg).data);
+    expect(opened.type).toBe('kubelet.exec.opened');
+    for (let i = 0; i < 10; i++) {
+      const env = decode(((await it.next()).value as Msg).data);
+      if (env.type === 'kubelet.exec.output') return { control: opened['control'] as string, pid: Number(Buffer.from(env['data'] as Uint8Array).toString().trim()), rest: it };
+    }
+    throw new Error('no output');
+  }
+
+  /** Reads to the end of the stream (bounded), returning the envelopes that are not pings. */
+  async function drain(it: AsyncIterator<Msg>): Promise<Envelope[]> {
+    const out: Envelope[] = [];
+    for (let i = 0; i < 100; i++) {
+      const next = await it.next();
+      if (next.done === true || isEndOfStream(next.value)) return out;
+      const env = decode(next.value.data);
+      if (env.type !== 'kubelet.exec.ping') out.push(env);
+    }
+    throw new Error('the stream did not end');
+  }
+
+  it('a malformed request gets a BadRequest reply', async () => {
+    const reply = decode((await bus.request(subject, encode({ ...request, command: [] }), { timeoutMs: 10_000 })).data);
+    expect(reply).toMatchObject({ type: 'error', code: 'BadRequest' });
+  }, T);
+
+  it('a pod that is not on the node gets NotFound', async () => {
+    const reply = decode((await bus.request(subject, encode({ ...request, pod: 'elsewhere' }), { timeoutMs: 10_000 })).data);
+    expect(reply).toMatchObject({ type: 'error', code: 'NotFound' });
+  }, T);
+
+  it('a bad control message ends the session with a clear error and kills the command', async () => {
+    const { control, pid, rest } = await open();
+    expect(processExists(pid)).toBe(true);
+    bus.publish(control, Uint8Array.of(1, 2, 3));
+    const tail = await drain(rest);
+    expect(tail.find((e) => e.type === 'error')).toMatchObject({ code: 'BadRequest', message: expect.stringContaining('undecodable control message') });
+    await waitFor('command gone', () => (processExists(pid) ? undefined : true));
+  }, T);
+
+  it('cancel kills the command and ends the stream', async () => {
+    const { control, pid, rest } = await open();
+    bus.publish(control, encode({ type: 'kubelet.exec.cancel' }));
+    const tail = await drain(rest);
+    expect(tail.at(-1)).toMatchObject({ type: 'kubelet.exec.exit', exitCode: 137 });
+    expect(processExists(pid)).toBe(false);
   }, T);
 });
