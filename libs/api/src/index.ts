@@ -41,3 +41,6 @@ export * from './schema/replication-controller.schema.js';
 export * from './schema/groups.schema.js';
 export * from './schema/metrics.schema.js';
 export { IntOrString, Quantity, Time, MicroTime, ResourceList, namedSchema } from './schema/helpers.js';
+export * from './schema/cronjob.schema.js';
+export * from './batch/cron-schedule.js';
+export * from './batch/cronjob.js';
