@@ -131,6 +131,27 @@ describe('kubectl exec', () => {
     expect(r.stderr).toContain('no-such-command-here');
   }, T);
 
+  it('-it works line by line under a terminal (no pty in the container: stdin is a pipe, stderr joins stdout)', async () => {
+    // script(1) gives kubectl a terminal, so it asks for tty=true and sends its window size (channel 4).
+    const cmd = `/usr/bin/kubectl exec -it ${POD} -- sh -c 'read line; echo "got $line"; echo err >&2; [ -t 0 ] || echo "stdin is no tty"'`;
+    const r = await new Promise<Run>((resolve, reject) => {
+      const proc = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      proc.stdin.write('abc\n');
+      const killer = setTimeout(() => proc.kill('SIGKILL'), 45_000);
+      proc.on('error', reject);
+      proc.on('close', (code) => {
+        clearTimeout(killer);
+        resolve({ code, stdout: out, stderr: '' });
+      });
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('got abc');
+    expect(r.stdout).toContain('err');
+    expect(r.stdout).toContain('stdin is no tty');
+  }, T);
+
   it("gives kubectl's usual error for a missing container", async () => {
     const r = await kubectl(['exec', POD, '-c', 'nope', '--', 'echo', 'hi']);
     expect(r.code).toBe(1);
