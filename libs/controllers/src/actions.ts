@@ -44,6 +44,7 @@ export const Resources = {
   statefulSets: resourceType('apps', 'v1', 'statefulsets', 'StatefulSet'),
   controllerRevisions: resourceType('apps', 'v1', 'controllerrevisions', 'ControllerRevision'),
   jobs: resourceType('batch', 'v1', 'jobs', 'Job'),
+  cronJobs: resourceType('batch', 'v1', 'cronjobs', 'CronJob'),
   endpointSlices: resourceType('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
   leases: resourceType('coordination.k8s.io', 'v1', 'leases', 'Lease'),
   horizontalPodAutoscalers: resourceType('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler'),
