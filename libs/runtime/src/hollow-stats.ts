@@ -1,7 +1,9 @@
 // Stats of a hollow node: synthetic, deterministic usage derived from each running container's
 // requests, so that `kubectl top` and the HPA see numbers on nodes without processes. A container
 // uses `load.cpu` times its CPU request and `load.memory` times its memory request (a floor
-// stands in for a missing request); tests change the load with setLoad() to drive an autoscaler.
+// stands in for a missing request). Tests drive an autoscaler either in process, with setLoad(),
+// or from anywhere through the pod annotation `skiff.dev/hollow-cpu-load` (a fraction, e.g. "0.9"),
+// which the default load reads: `kubectl annotate pods -l app=web skiff.dev/hollow-cpu-load=0.9`.
 // CPU time accumulates at the current rate between summaries (time from the injected clock), so
 // usageCoreNanoSeconds only grows while usageNanoCores is the exact current rate.
 import { parseQuantityNanos, type Pod } from '@skiff/api';
@@ -29,6 +31,14 @@ export interface HollowLoad {
 export type HollowLoadFn = (pod: Pod | undefined, container: string) => HollowLoad;
 
 export const DEFAULT_HOLLOW_LOAD: HollowLoad = { cpu: 0.1, memory: 0.5 };
+export const HOLLOW_CPU_LOAD_ANNOTATION = 'skiff.dev/hollow-cpu-load';
+
+/** The default load: the pod's `skiff.dev/hollow-cpu-load` annotation when it is a number >= 0, else DEFAULT_HOLLOW_LOAD. */
+export const annotatedLoad: HollowLoadFn = (pod) => {
+  const text = pod?.metadata.annotations?.[HOLLOW_CPU_LOAD_ANNOTATION];
+  const cpu = text === undefined || text.trim() === '' ? NaN : Number(text);
+  return Number.isFinite(cpu) && cpu >= 0 ? { ...DEFAULT_HOLLOW_LOAD, cpu } : DEFAULT_HOLLOW_LOAD;
+};
 /** What a container without a request is taken to request: 10m CPU, 16 MiB. */
 export const HOLLOW_CPU_FLOOR_NANO_CORES = 10_000_000;
 export const HOLLOW_MEMORY_FLOOR_BYTES = 16 * 1024 * 1024;
@@ -38,6 +48,7 @@ export interface HollowStatsOptions {
   /** The node's pods, for their requests. */
   readonly pods: () => readonly Pod[];
   readonly clock: Pick<Clock, 'now'>;
+  /** Default annotatedLoad. */
   readonly load?: HollowLoad | HollowLoadFn;
   readonly memoryCapacityBytes?: number;
 }
@@ -68,7 +79,7 @@ export class HollowStatsProvider implements StatsProvider {
   private readonly rates = new CpuRateTracker();
 
   constructor(private readonly options: HollowStatsOptions) {
-    this.load = toFn(options.load ?? DEFAULT_HOLLOW_LOAD);
+    this.load = toFn(options.load ?? annotatedLoad);
     this.node = { timeMs: options.clock.now(), usageNs: 0 };
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/api';
 import { SimulationClock, SeededRandom } from '@skiff/core';
 import { HollowRuntime } from '../src/hollow-runtime.js';
-import { HOLLOW_CPU_FLOOR_NANO_CORES, HollowStatsProvider, hollowUsage } from '../src/hollow-stats.js';
+import { annotatedLoad, DEFAULT_HOLLOW_LOAD, HOLLOW_CPU_FLOOR_NANO_CORES, HollowStatsProvider, hollowUsage } from '../src/hollow-stats.js';
 import { nodeCpuTicks, processCpuTicks } from '../src/proc-stat.js';
 
 describe('/proc parsing', () => {
@@ -30,6 +30,14 @@ describe('hollow stats', () => {
   it('derives usage from requests times the load, with a floor for no request', () => {
     expect(hollowUsage(pod('u', '200m', '100Mi'), 'app', { cpu: 0.5, memory: 0.25 })).toEqual({ nanoCores: 100_000_000, workingSetBytes: 25 * 1024 * 1024 });
     expect(hollowUsage(pod('u'), 'app', { cpu: 1, memory: 1 }).nanoCores).toBe(HOLLOW_CPU_FLOOR_NANO_CORES);
+  });
+
+  it('reads the load from the pod annotation, ignoring values that are not fractions', () => {
+    const annotated = (v: string): Pod => ({ ...pod('u'), metadata: { name: 'p', uid: 'u', annotations: { 'skiff.dev/hollow-cpu-load': v } } }) as Pod;
+    expect(annotatedLoad(annotated('0.9'), 'app')).toEqual({ cpu: 0.9, memory: DEFAULT_HOLLOW_LOAD.memory });
+    expect(annotatedLoad(annotated('lots'), 'app')).toEqual(DEFAULT_HOLLOW_LOAD);
+    expect(annotatedLoad(annotated('-1'), 'app')).toEqual(DEFAULT_HOLLOW_LOAD);
+    expect(annotatedLoad(pod('u'), 'app')).toEqual(DEFAULT_HOLLOW_LOAD);
   });
 
   it('reports a running container at its load, accumulates CPU time, and follows setLoad', async () => {
