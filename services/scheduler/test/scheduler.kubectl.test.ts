@@ -3,14 +3,14 @@
 // nats-server and store; default schedulers run as processes of their own (so one can be killed),
 // a controller manager runs the ReplicaSet and Deployment controllers for the Deployments. Nodes
 // are API objects with capacity and no kubelet: the scheduler only binds. Each block creates its
-// nodes and removes them and its pods at the end, so every "0/N nodes" message counts its own.
+// nodes; afterEach removes them and the pods, so every "0/N nodes" message counts its own.
 //
 // Sources: tasks/configure-pod-container/assign-pods-nodes, concepts/scheduling-eviction/
 // assign-pod-node, taint-and-toleration, pod-priority-preemption, tasks/extend-kubernetes/
 // configure-multiple-schedulers.
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
 import { eventually, startTestCluster, type TestCluster } from './cluster.js';
 
@@ -21,6 +21,8 @@ const LEADER_FLAGS = ['--leader-elect-lease-duration', '4s', '--leader-elect-ren
 
 let c: TestCluster;
 const defaultSchedulers = new Map<string, ChildProcess>();
+/** Nodes the running test created; afterEach removes them with the test's pods. */
+const testNodes: string[] = [];
 const kubectl = (...args: string[]): Promise<string> => c.kubectl(...args);
 
 interface NodeIn {
@@ -34,12 +36,14 @@ async function createNodes(names: readonly string[], opts: NodeIn = {}): Promise
     const status = { allocatable, capacity: allocatable, conditions: [{ type: 'Ready', status: 'True' }] };
     const node = { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, ...opts.labels } }, status } as KubeObject;
     await c.client.create(Resources.nodes, node);
+    testNodes.push(name);
     await c.client.patchStatus(Resources.nodes, name, 'merge', { status });
   }
 }
 
 /** Scale Deployments to 0, force-delete every pod of the namespace (no kubelet finishes them), delete the nodes. */
 async function cleanUp(nodes: readonly string[]): Promise<void> {
+  if (nodes.length === 0) return;
   const deployments = await c.client.list(Resources.deployments, { namespace: 'default' });
   if (deployments.items.length > 0) {
     await kubectl('scale', 'deployment', '--all', '--replicas=0');
@@ -90,6 +94,10 @@ beforeAll(async () => {
   await eventually(async () => (await kubectl('get', 'lease', '-n', 'kube-system', 'kube-scheduler', '-o', 'jsonpath={.spec.holderIdentity}')) || undefined, 'a default scheduler leads', 60_000);
 }, 120_000);
 
+afterEach(async () => {
+  await cleanUp(testNodes.splice(0));
+}, 60_000);
+
 afterAll(async () => {
   await c?.stop();
 }, 60_000);
@@ -116,7 +124,6 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect((await podNodesWide()).get('nginx')).toBe('worker-2');
     // The kubelet, not a scheduler, owns a pod created with spec.nodeName: nothing records Scheduled.
     expect((await eventsAbout('nginx-specific-node')).filter((e) => e['reason'] === 'Scheduled')).toEqual([]);
-    await cleanUp(['worker-1', 'worker-2', 'foo-node']);
   });
 
   it('assign-pod-node: required e2e-az-name In [e2e-az1, e2e-az2], preferred another-node-label-key', async () => {
@@ -131,7 +138,6 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     await kubectl('delete', 'pod', 'with-node-affinity', '--force', '--grace-period=0');
     await kubectl('apply', '-f', manifest('pod-with-node-affinity.yaml'));
     expect(await boundNode('with-node-affinity')).toBe('az1');
-    await cleanUp(['az1', 'az2-preferred', 'az3']);
   });
 
   it('assign-pod-node: redis-cache and web-store Deployments spread by pod anti-affinity, the third replica Pending', async () => {
@@ -166,7 +172,6 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
       await eventually(async () => ((await byApp(app)).every((p) => nodeOf(p) !== undefined) ? true : undefined), `all ${app} pods bound`);
       expect(new Set((await byApp(app)).map((p) => nodeOf(p)))).toEqual(new Set(['node-a', 'node-b', 'node-c']));
     }
-    await cleanUp(['node-a', 'node-b', 'node-c']);
   });
 
   it('taint-and-toleration: three taints on node1; only the pod tolerating all lands there; removing taints lets the others in', async () => {
@@ -199,7 +204,6 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     await kubectl('taint', 'nodes', 'node1', 'key1=value1:NoExecute-');
     expect(await kubectl('get', 'node', 'node1', '-o', 'jsonpath={.spec.taints}')).toBe('');
     expect(await boundNode('nginx')).toBe('node1');
-    await cleanUp(['node1', 'node2']);
   });
 
   it('pod-priority-preemption: the high-priority pod preempts a priority-0 pod on a full cluster', async () => {
@@ -241,7 +245,11 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     await kubectl('delete', 'pod', victim.metadata.name!, '--force', '--grace-period=0');
     expect(await boundNode('nginx')).toBe(nominated);
     expect((await podNodesWide()).get('nginx')).toBe(nominated);
-    await cleanUp(['full-1', 'full-2']);
+
+    // Still full: a pod of the non-preempting class (equally high) waits instead of evicting.
+    await kubectl('apply', '-f', manifest('pod-nonpreempting.yaml'));
+    expect(await failedScheduling('nginx-nonpreempting')).toBe('0/2 nodes are available: 2 Too many pods. preemption: not eligible due to preemptionPolicy=Never.');
+    expect((await podsIn()).filter((p) => p.metadata.deletionTimestamp !== undefined)).toEqual([]);
   });
 
   it('configure-multiple-schedulers: a my-scheduler pod waits until my-scheduler runs, then only it binds the pod', async () => {
@@ -267,7 +275,6 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect(events).toMatch(/annotation-second-scheduler\s+my-scheduler/);
     expect(events).toMatch(/annotation-default-scheduler\s+default-scheduler/);
     expect(await kubectl('get', 'lease', '-n', 'kube-system', 'my-scheduler', '-o', 'jsonpath={.spec.holderIdentity}')).toBe('my-scheduler-1');
-    await cleanUp(['multi-1', 'multi-2']);
   });
 
   it('leader failover: killing the kube-scheduler Lease holder hands scheduling to the standby', async () => {
@@ -292,6 +299,5 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect(await boundNode('after-failover')).toBe('ha-1');
     const scheduled = await eventFor('after-failover', 'Scheduled');
     expect((scheduled['source'] as { host?: string }).host).toBe(standby);
-    await cleanUp(['ha-1']);
   });
 });
