@@ -83,4 +83,13 @@ export interface ResourceInfo {
   fieldSelectors: Record<string, FieldSelectorGetter>;
   tableColumns: TableColumn[];
   tableRow(obj: KubeObject, nowMs: number): unknown[];
+  /** Set on a version served by conversion to the stored one (autoscaling/v1 HorizontalPodAutoscaler). */
+  conversion?: VersionConversion;
+}
+
+/** How a served version maps to the stored version of the same group/resource (a hub-and-spoke conversion). */
+export interface VersionConversion {
+  storageVersion: string;
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }

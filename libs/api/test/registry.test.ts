@@ -69,7 +69,9 @@ describe('registry lookups', () => {
     expect(gvs).toContain('apps/v1');
     expect(gvs).toContain('autoscaling/v2');
     expect(new Set(gvs).size).toBe(gvs.length);
-    expect(groupVersions().every((g) => g.preferred)).toBe(true);
+    // Each group's first version is its preferred one; autoscaling/v1 is served by conversion beside v2.
+    expect(groupVersions().filter((g) => !g.preferred).map((g) => `${g.group}/${g.version}`)).toEqual(['autoscaling/v1']);
+    expect(gvs.indexOf('autoscaling/v2')).toBeLessThan(gvs.indexOf('autoscaling/v1'));
   });
 
   it('gives every resource a schema with an OpenAPI name and a table', () => {

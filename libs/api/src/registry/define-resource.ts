@@ -6,7 +6,7 @@ import type { FieldError } from '../field-error.js';
 import { defaultColumns } from '../printers/columns.js';
 import { defaultRow } from '../printers/kinds.printer.js';
 import { noStrategy, type Strategy } from '../strategy/strategy.js';
-import type { FieldSelectorGetter, KubeObject, ResourceInfo, SubresourceInfo, TableColumn } from '../types.js';
+import type { FieldSelectorGetter, KubeObject, ResourceInfo, SubresourceInfo, TableColumn, VersionConversion } from '../types.js';
 import { containsNull, dropNulls, structuralErrors } from '../validation/structural.js';
 
 export const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -28,6 +28,7 @@ export interface ResourceSpec<T> {
   fieldSelectors?: Record<string, FieldSelectorGetter>;
   columns?: TableColumn[];
   row?: (obj: T, nowMs: number) => unknown[];
+  conversion?: VersionConversion;
 }
 
 export const statusSub = (kind: string): SubresourceInfo => ({ name: 'status', kind, verbs: ['get', 'patch', 'update'] });
@@ -67,5 +68,6 @@ export function defineResource<T>(spec: ResourceSpec<T>): ResourceInfo {
     fieldSelectors: spec.fieldSelectors ?? {},
     tableColumns: spec.columns ?? defaultColumns,
     tableRow: (obj, nowMs) => (spec.row !== undefined ? spec.row(asT(obj), nowMs) : defaultRow(obj)),
+    ...(spec.conversion === undefined ? {} : { conversion: spec.conversion }),
   };
 }

@@ -8,6 +8,7 @@ import type { EndpointSlice, HorizontalPodAutoscaler, Job, Lease, PodDisruptionB
 import { makeStrategy } from '../strategy/strategy.js';
 import type { KubeObject } from '../types.js';
 import * as v from '../validation/groups.validation.js';
+import { hpaV1Resource } from './autoscaling-v1.resources.js';
 import { defineResource, statusSub } from './define-resource.js';
 import { jobFieldSelectors } from './field-selectors.js';
 import { generateJobSelector } from './job.strategy.js';
@@ -41,6 +42,7 @@ export const autoscalingResources = [
     columns: printers.hpaColumns,
     row: printers.hpaRow,
   }),
+  hpaV1Resource,
 ];
 
 export const batchResources = [

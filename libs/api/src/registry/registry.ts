@@ -40,8 +40,10 @@ export function lookupResource(name: string): ResourceInfo[] {
   const dot = name.indexOf('.');
   const base = (dot < 0 ? name : name.slice(0, dot)).toLowerCase();
   const group = dot < 0 ? undefined : name.slice(dot + 1);
+  // A version served by conversion is never the preferred one: users' names find the stored version.
   return resources.filter(
     (r) =>
+      r.conversion === undefined &&
       (group === undefined || r.group === group) &&
       (r.resource === base || r.singular === base || r.kind.toLowerCase() === base || r.shortNames.includes(base)),
   );
@@ -49,7 +51,7 @@ export function lookupResource(name: string): ResourceInfo[] {
 
 /** Resources of a category ("all" for `kubectl get all`). */
 export function resourcesInCategory(category: string): ResourceInfo[] {
-  return resources.filter((r) => r.categories.includes(category));
+  return resources.filter((r) => r.conversion === undefined && r.categories.includes(category));
 }
 
 export function groupVersions(): { group: string; version: string; preferred: boolean }[] {

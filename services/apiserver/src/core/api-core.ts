@@ -12,6 +12,7 @@ import { bootstrap } from './bootstrap.js';
 import { cacherMachine } from './cacher.machine.js';
 import { silentLogger, type CoreContext, type CoreLogger, type CoreTunables } from './context.js';
 import { createFromRequest } from './create.js';
+import { handleConverted } from './conversion.js';
 import { deleteCollection, deleteFromRequest, deleteOptionsFrom } from './delete.js';
 import { fail } from './errors.js';
 import { deleteNamespace, NamespaceCleaner } from './namespace-deletion.js';
@@ -160,6 +161,7 @@ class Core implements ApiCore {
   private async route(req: ApiRequest): Promise<ApiResult> {
     const info = mustFind(this.registry, req.group, req.version, req.resource);
     checkScope(info, req);
+    if (info.conversion !== undefined) return handleConverted(this.ctx, info, info.conversion, req, (stored) => this.route(stored));
     if (req.subresource !== undefined && req.subresource !== '') return this.subresource(info, req, req.subresource);
     if (!info.verbs.includes(req.verb)) fail(methodNotSupported(groupResource(info), req.verb));
     if (info.group === 'metrics.k8s.io') return object(200, await handleMetrics(this.ctx, this.opts.kubeletStats, info, req));
