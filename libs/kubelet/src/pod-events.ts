@@ -43,10 +43,10 @@ export function startEvents(results: readonly StartResult[]): PodEvent[] {
   });
 }
 
-/** killContainer's message: why, and that it comes back ("will be restarted") when it does. */
+/** killContainer's message: why (computePodActions says whether it comes back), else a plain stop. */
 export function killEvents(kills: readonly ContainerToKill[], kindOf: (name: string) => ContainerKind): PodEvent[] {
   return kills.map((k) => {
-    const message = k.reason === 'SpecChanged' || k.reason === 'LivenessProbe' || k.reason === 'StartupProbe' ? `${k.message}, will be restarted` : `Stopping container ${k.name}`;
+    const message = k.reason === 'SpecChanged' || k.reason === 'LivenessProbe' || k.reason === 'StartupProbe' ? k.message : `Stopping container ${k.name}`;
     return event('Normal', 'Killing', message, containerFieldPath(k.name, kindOf(k.name)));
   });
 }

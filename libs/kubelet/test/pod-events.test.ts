@@ -26,7 +26,8 @@ describe('pod events', () => {
 
   it('say why a container is killed and whether it comes back', () => {
     const kindOf = (): 'regular' => 'regular';
-    expect(killEvents([{ containerId: 'c1', name: 'app', reason: 'LivenessProbe', message: 'Container app failed liveness probe' }], kindOf)[0]?.message).toBe('Container app failed liveness probe, will be restarted');
+    const liveness = { containerId: 'c1', name: 'app', reason: 'LivenessProbe' as const, message: 'Container app failed liveness probe, will be restarted' };
+    expect(killEvents([liveness], kindOf)[0]?.message).toBe('Container app failed liveness probe, will be restarted');
     expect(killEvents([{ containerId: 'c1', name: 'app', reason: 'NotInSpec', message: 'gone' }], kindOf)[0]?.message).toBe('Stopping container app');
     expect(terminationEvents([{ name: 'app', kind: 'regular' }])).toEqual([{ type: 'podEvent', eventType: 'Normal', reason: 'Killing', message: 'Stopping container app', fieldPath: 'spec.containers{app}' }]);
   });
