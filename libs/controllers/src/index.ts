@@ -36,3 +36,4 @@ export * from './hpa/replica-calculator.js';
 export * from './hpa/pod-metrics.js';
 export * from './job/job.sync.js';
 export * from './job/ttl-after-finished.sync.js';
+export * from './cronjob/cronjob.sync.js';

@@ -147,7 +147,7 @@ export class FakeCluster {
         if (b.has(key(action.object))) throw new Error('already exists');
         const stored = this.add(action.resource, action.object);
         counts.created++;
-        if (action.resource.resource === 'pods') this.observe(stored, 'add');
+        if (action.resource.resource === 'pods' || action.resource.resource === 'jobs') this.observe(stored, 'add');
         return;
       }
       case 'delete': {
