@@ -99,6 +99,10 @@ export class StaticPodSet {
     await client.create<Pod>(Resources.pods, mirrorPod(pod, { name: this.opts.nodeName, uid }), { namespace }).catch((e: unknown) => {
       if (!isCode(e, 409)) throw e;
     });
+    // The pod worker's status writes went nowhere (404) while the mirror was missing, and it
+    // writes again only on a change: give the new mirror the status as it is now.
+    const status = this.opts.pods.status(pod.metadata.uid ?? '');
+    if (status !== undefined) await client.patchStatus(Resources.pods, name, 'merge', { status }, { namespace });
   }
 
   private async deleteMirror(pod: Pod): Promise<void> {
