@@ -134,13 +134,21 @@ async function pump(ws: WebSocket, stream: ExecStream, protocol: RemoteCommandPr
   }
 }
 
+/** Stdin writes in flight per connection: the socket resumes when the last one is done. */
+const writing = new WeakMap<WebSocket, number>();
+
 function onClientFrame(ws: WebSocket, stream: ExecStream, protocol: RemoteCommandProtocol, message: Uint8Array): string | undefined {
   const f = parseClientFrame(protocol, message);
   switch (f.type) {
     case 'stdin':
-      // Hold further client messages while the kubelet's window is full (backpressure to kubectl).
+      // Read no further client messages until the kubelet's window has room (backpressure to kubectl).
+      writing.set(ws, (writing.get(ws) ?? 0) + 1);
       ws.pause();
-      void stream.writeStdin(f.data).finally(() => ws.resume());
+      void stream.writeStdin(f.data).finally(() => {
+        const left = (writing.get(ws) ?? 1) - 1;
+        writing.set(ws, left);
+        if (left === 0) ws.resume();
+      });
       return undefined;
     case 'close':
       if (f.channel === Channel.stdin) stream.closeStdin();

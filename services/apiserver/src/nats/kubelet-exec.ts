@@ -45,6 +45,7 @@ class NatsExecStream implements ExecStream {
   private readonly stdin = new SendWindow(EXEC_WINDOW_BYTES);
   private timer: TimerId | undefined;
   private done = false;
+  private stdinChain: Promise<void> = Promise.resolve();
   readonly events: AsyncIterable<ExecEvent>;
 
   constructor(
@@ -58,17 +59,21 @@ class NatsExecStream implements ExecStream {
     this.ping();
   }
 
-  async writeStdin(data: Uint8Array): Promise<void> {
-    for (const piece of chunksOf(data)) {
-      await this.stdin.room();
-      if (this.done) return;
-      this.stdin.sent(piece.length);
-      this.send({ type: 'kubelet.exec.stdin', data: piece });
-    }
+  /** Writes go one after another, so their pieces and the close keep the client's order. */
+  writeStdin(data: Uint8Array): Promise<void> {
+    this.stdinChain = this.stdinChain.then(async () => {
+      for (const piece of chunksOf(data)) {
+        await this.stdin.room();
+        if (this.done) return;
+        this.stdin.sent(piece.length);
+        this.send({ type: 'kubelet.exec.stdin', data: piece });
+      }
+    });
+    return this.stdinChain;
   }
 
   closeStdin(): void {
-    this.send({ type: 'kubelet.exec.stdin.close' });
+    this.stdinChain = this.stdinChain.then(() => this.send({ type: 'kubelet.exec.stdin.close' }));
   }
 
   resize(width: number, height: number): void {
