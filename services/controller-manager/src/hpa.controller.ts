@@ -6,7 +6,7 @@
 // (@skiff/controllers syncHorizontalPodAutoscaler) with what this controller remembers of the HPA
 // (recommendations and scale events), then act: patch .../scale, update .../status, Events.
 
-import { ApiStatusError, Resources, type ApiClient, type DeletedFinalStateUnknown, type KubeObject, type ResourceRef, type SharedInformerFactory } from '@skiff/client';
+import { ApiStatusError, Resources, type ApiClient, type DeletedFinalStateUnknown, type KubeObject, type SharedInformerFactory } from '@skiff/client';
 import type { HorizontalPodAutoscaler, Pod } from '@skiff/api';
 import {
   defaultReplicaCalculatorConfig,
@@ -29,9 +29,6 @@ import {
 } from '@skiff/controllers';
 import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
 
-/** metrics.k8s.io/v1beta1 pods: PodMetrics, served by the apiserver from the kubelets' stats. */
-export const POD_METRICS_RESOURCE: ResourceRef = { group: 'metrics.k8s.io', version: 'v1beta1', resource: 'pods' };
-
 /** The port the HPA reads resource usage through (Kubernetes' resource metrics client). */
 export interface MetricsClient {
   /** Usage samples of the pods of `namespace` matching `labelSelector` (a label selector string), by pod name. */
@@ -42,7 +39,7 @@ export interface MetricsClient {
 export function apiMetricsClient(client: ApiClient): MetricsClient {
   return {
     async podMetrics(namespace, labelSelector) {
-      const list = await client.list<KubeObject & PodMetricsObject>(POD_METRICS_RESOURCE, { namespace, labelSelector });
+      const list = await client.list<KubeObject & PodMetricsObject>(Resources.podMetrics, { namespace, labelSelector });
       return podMetricsFromList(list.items);
     },
   };
