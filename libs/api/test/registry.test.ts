@@ -34,6 +34,7 @@ describe('registry lookups', () => {
       services: ['svc'],
       endpoints: ['ep'],
       configmaps: ['cm'],
+      cronjobs: ['cj'],
       serviceaccounts: ['sa'],
       events: ['ev'],
       limitranges: ['limits'],
@@ -46,7 +47,7 @@ describe('registry lookups', () => {
       poddisruptionbudgets: ['pdb'],
       priorityclasses: ['pc'],
     });
-    expect(resourcesInCategory('all').map((r) => r.resource).sort()).toEqual(['daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services']);
+    expect(resourcesInCategory('all').map((r) => r.resource).sort()).toEqual(['cronjobs', 'daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services']);
   });
 
   it('describes scope, verbs and subresources as discovery needs them', () => {

@@ -12,6 +12,7 @@ import { hpaV1Resource } from './autoscaling-v1.resources.js';
 import { defineResource, statusSub } from './define-resource.js';
 import { jobFieldSelectors } from './field-selectors.js';
 import { generateJobSelector } from './job.strategy.js';
+import { cronJobResource } from '../batch/cronjob.js';
 
 const createOnly = ['create'];
 
@@ -66,6 +67,7 @@ export const batchResources = [
     columns: printers.jobColumns,
     row: printers.jobRow,
   }),
+  cronJobResource,
 ];
 
 export const policyResources = [
