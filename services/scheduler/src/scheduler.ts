@@ -9,6 +9,7 @@ import {
   createApiClient,
   createEventRecorder,
   createSharedInformerFactory,
+  isNotFound,
   Resources,
   startLeaderElector,
   type ApiClient,
@@ -24,6 +25,7 @@ import {
   ClusterEventType,
   createFrameworks,
   podKey,
+  podInfoOf,
   defaultProfile,
   inTreeRegistry,
   scheduleOne,
@@ -276,7 +278,9 @@ async function runCycle(ctx: CycleContext): Promise<boolean> {
       void preempt(ctx, q, result.nominatedNodeName, result.victims, result.lowerPriorityNominatedPods)
         .then(() => ctx.tracker.report(pod, { type: 'victimsEvicted' }))
         .then(() => reportUnschedulable(ctx, pod, result.message))
-        .finally(() => ctx.queue.addUnschedulableIfNotPresent(q, result.diagnosis.unschedulablePlugins, cycle));
+        // Back in the queue with its nomination (the informer's copy arrives while it is in flight,
+        // and is not applied then): the next cycle tries the nominated node first.
+        .finally(() => ctx.queue.addUnschedulableIfNotPresent(withNomination(q, result.nominatedNodeName), result.diagnosis.unschedulablePlugins, cycle));
       return true;
     case 'unschedulable':
       ctx.tracker.report(pod, { type: 'unschedulable', message: result.message, nowMs: nowMs() });
@@ -340,13 +344,33 @@ async function preempt(ctx: CycleContext, q: QueuedPodInfo, nodeName: string, vi
   await Promise.all([...deletions, ...cleared, setNominatedNode(ctx, pod, nodeName)]);
 }
 
+function withNomination(q: QueuedPodInfo, nodeName: string): QueuedPodInfo {
+  const pod = q.podInfo.pod;
+  return { ...q, podInfo: podInfoOf({ ...pod, status: { ...pod.status, nominatedNodeName: nodeName } }) };
+}
+
 async function deleteVictim(ctx: CycleContext, pod: Pod, victim: Pod, nodeName: string): Promise<void> {
   const name = victim.metadata?.name ?? '';
   const namespace = victim.metadata?.namespace ?? 'default';
   // preemption.go PreemptPod: Eventf(victim, preemptor, Normal, "Preempted", "Preempting", ...).
   const details = { action: 'Preempting', related: pod as unknown as KubeObject };
   void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`, details);
-  await ctx.client.delete(Resources.pods, name, { namespace }).catch((err: unknown) => ctx.log.warn({ err, victim: name }, 'preemption: victim not deleted'));
+  try {
+    const answer = await ctx.client.delete(Resources.pods, name, { namespace });
+    // Gone at once (no grace period left): forget it now rather than when the informer catches up,
+    // or a cycle in between sees the node still full and preempts the same victims again.
+    if (isGoneNow(answer)) ctx.cache.removePod(victim);
+  } catch (err) {
+    if (isNotFound(err)) ctx.cache.removePod(victim);
+    else ctx.log.warn({ err, victim: name }, 'preemption: victim not deleted');
+  }
+}
+
+/** A delete's answer for an object that no longer exists: a Status, or the object with no grace period pending. */
+function isGoneNow(answer: KubeObject): boolean {
+  if (answer.kind === 'Status') return true;
+  const meta = answer.metadata as { deletionTimestamp?: string; deletionGracePeriodSeconds?: number };
+  return meta.deletionTimestamp === undefined || (meta.deletionGracePeriodSeconds ?? 0) === 0;
 }
 
 async function setNominatedNode(ctx: CycleContext, pod: Pod, nodeName: string): Promise<void> {
