@@ -123,8 +123,12 @@ export async function runThroughApi(w: Workload, opts: ApiRunOptions): Promise<A
       sentAt.set(key(p), performance.now());
       if (!(await create(Resources.pods, p))) sentAt.delete(key(p));
     });
+    // Progress every 5 s: where a slow run spends its time.
+    const progress = setInterval(() => opts.log(`    ${Math.round((performance.now() - begin) / 1000)} s: ${sentAt.size} created, ${[...sentAt.keys()].filter((k) => watch.boundAt.has(k)).length} bound, ${watch.deleted - deletedBefore} deleted`), 5_000);
     await creating;
+    opts.log(`    all ${sentAt.size} measured pods created in ${Math.round(performance.now() - begin)} ms`);
     await until(() => [...sentAt.keys()].every((k) => watch.boundAt.has(k)), deadline);
+    clearInterval(progress);
     const cpu = process.cpuUsage(cpuBegin);
     const latenciesMs: number[] = [];
     let lastBound = begin;
