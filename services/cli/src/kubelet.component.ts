@@ -3,7 +3,8 @@
 // node-N) so `skiff inspect` shows each one's node agent and pod workers. Node i has the
 // InternalIP 127.0.1.i, pod IPs from 127.42.i.0/24 (process runtime: pods are host processes on
 // their own loopback IP) and its state under <data-dir>/kubelet/node-i. Ready once every Node
-// reports Ready=True through the API.
+// reports Ready=True through the API. Each kubelet's HTTPS API listens on a free port of its node
+// IP (the Node says which), behind the cluster's kubelet token (kubelet-token.ts).
 
 import { join } from 'node:path';
 import type { Node } from '@skiff/api';
@@ -12,6 +13,7 @@ import { Resources } from '@skiff/client';
 import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';
 import { hollowReadyTimeoutMs, hollowSummary, startLocalHollowNodes } from './hollow-nodes.js';
+import { ensureKubeletToken } from './kubelet-token.js';
 
 export const KUBELET = 'kubelet';
 /** Registration and the first Ready status of every node. */
@@ -61,6 +63,7 @@ async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHa
   const stopAll = async (): Promise<void> => {
     await Promise.all([...running.splice(0).map((k) => k.stop()), hollow?.stop()]);
   };
+  const apiToken = ensureKubeletToken(ctx.dataDir);
   try {
     for (const node of localNodes(ctx.options.nodes)) {
       const log = ctx.logger.child({ node: node.name });
@@ -72,6 +75,8 @@ async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHa
           nodeIP: node.nodeIP,
           podCIDR: node.podCIDR,
           rootDir: join(ctx.dataDir, 'kubelet', node.name),
+          port: 0,
+          authToken: apiToken.token,
           clock: ctx.clock,
           random: systemRandom(),
           version: ctx.version,
@@ -88,7 +93,7 @@ async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHa
   let stopping: Promise<void> | undefined;
   return {
     ready: Promise.all([allReady(running, KUBELET_READY_TIMEOUT_MS), hollow?.whenReady(hollowReadyTimeoutMs(hollow.names.length))]).then(() => undefined),
-    summary: () => ({ lines: [`nodes       ${names.join(', ')}`, ...(hollow === undefined ? [] : [hollowSummary(hollow)])], next: [] }),
+    summary: () => ({ lines: [`nodes       ${names.join(', ')}`, `kubelet API ${running.map((k) => k.api.server?.url ?? '').join(', ')} (bearer token in ${apiToken.path})`, ...(hollow === undefined ? [] : [hollowSummary(hollow)])], next: [] }),
     stop: () => (stopping ??= stopAll()),
   };
 }
