@@ -55,7 +55,7 @@ async function kubectlOk(args: string[]): Promise<string> {
 }
 
 const deploymentReplicas = async (): Promise<number | undefined> => (await cluster.client.get<KubeObject & { spec?: { replicas?: number } }>(Resources.deployments, 'web', { namespace: 'default' })).spec?.replicas;
-const hpa = (): Promise<HpaObj> => cluster.client.get<HpaObj>(Resources.horizontalPodAutoscalers, 'web', { namespace: 'default' });
+const hpa = (name = 'web'): Promise<HpaObj> => cluster.client.get<HpaObj>(Resources.horizontalPodAutoscalers, name, { namespace: 'default' });
 const rescaleMessages = async (): Promise<string[]> =>
   (await cluster.client.list<KubeObject & { reason?: string; message?: string; involvedObject?: { kind?: string } }>(Resources.events, { namespace: 'default' })).items
     .filter((e) => e.reason === 'SuccessfulRescale' && e.involvedObject?.kind === 'HorizontalPodAutoscaler')
@@ -110,6 +110,19 @@ describe('HorizontalPodAutoscaler controller', () => {
     await eventually(async () => ((await deploymentReplicas()) === 1 ? true : undefined), 'the Deployment scaled back to 1', 30_000);
     await eventually(async () => ((await rescaleMessages()).includes('New size: 1; reason: All metrics below target') ? true : undefined), 'the scale-down Event');
   }, 120_000);
+
+  it('kubectl autoscale (autoscaling/v1) makes an HPA the controller runs as autoscaling/v2', async () => {
+    await kubectlOk(['create', 'deployment', 'api', '--image=busybox', '--replicas=1']);
+    await kubectlOk(['set', 'resources', 'deployment/api', '--requests=cpu=100m']);
+    expect(await kubectlOk(['autoscale', 'deployment', 'api', '--cpu-percent=50', '--min=1', '--max=5'])).toContain('horizontalpodautoscaler.autoscaling/api autoscaled');
+    const stored = await cluster.client.get<HpaObj>(Resources.horizontalPodAutoscalers, 'api', { namespace: 'default' });
+    expect(stored.spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'api' }, minReplicas: 1, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] });
+    await eventually(async () => ((await hpa('api')).status?.conditions !== undefined ? true : undefined), 'the controller wrote a status');
+    const v1 = JSON.parse(await kubectlOk(['get', 'horizontalpodautoscalers.v1.autoscaling', 'api', '-o', 'json'])) as { apiVersion: string; spec: { targetCPUUtilizationPercentage?: number } };
+    expect(v1).toMatchObject({ apiVersion: 'autoscaling/v1', spec: { targetCPUUtilizationPercentage: 50 } });
+    const all = await kubectlOk(['get', 'all']);
+    expect(all.split('\n').filter((l) => l.startsWith('horizontalpodautoscaler.autoscaling/api ')).length).toBe(1);
+  }, 60_000);
 
   it('reports a target it cannot find instead of scaling anything', async () => {
     const body = {
