@@ -47,7 +47,7 @@ import { hpaController, type HpaControllerOptions } from './hpa.controller.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'horizontalpodautoscaling'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'cronjob', 'horizontalpodautoscaling'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -310,7 +310,7 @@ function wireServicePods(factory: SharedInformerFactory, c: RunningControllerHan
 }
 
 /** The resources whose ownership graph the garbage collector walks. */
-const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions, ControllerResources.jobs] as const;
+const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions, ControllerResources.jobs, ControllerResources.cronJobs] as const;
 
 /** One key: every change re-walks the graph (queue de-duplicates), and a periodic pass catches the rest. */
 function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps): RunningControllerHandle {

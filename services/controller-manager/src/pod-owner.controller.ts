@@ -12,8 +12,15 @@ export function unwrap<T>(obj: Tombstone<T>): T {
   return (obj as { type?: unknown }).type === 'DeletedFinalStateUnknown' ? (obj as DeletedFinalStateUnknown<T>).obj : (obj as T);
 }
 
-/** A controller keyed by `kind` objects of `resource`, woken by the pods they control. */
-export function podOwnerController(factory: SharedInformerFactory, deps: ControllerDeps, kind: string, resource: ResourceRef, spec: ControllerSpec): RunningControllerHandle {
+/** A controller keyed by `kind` objects of `resource`, woken by the pods (or other `dependents`: the CronJob's Jobs) they control. */
+export function podOwnerController(
+  factory: SharedInformerFactory,
+  deps: ControllerDeps,
+  kind: string,
+  resource: ResourceRef,
+  spec: ControllerSpec,
+  dependents: ResourceRef = Resources.pods,
+): RunningControllerHandle {
   const c = createController(spec, deps);
   const enqueueSelf = (o: Tombstone<KubeObject>): void => c.enqueue(objectKey(unwrap(o)));
   factory.informerFor(resource).addEventHandler({ onAdd: enqueueSelf, onUpdate: (_, o) => enqueueSelf(o), onDelete: enqueueSelf });
@@ -27,7 +34,7 @@ export function podOwnerController(factory: SharedInformerFactory, deps: Control
     c.observe((exp) => observeDeletion(exp, key, objectKey(p)));
     c.enqueue(key);
   };
-  factory.informerFor(Resources.pods).addEventHandler({
+  factory.informerFor(dependents).addEventHandler({
     onAdd: (p) => {
       const key = ownerKey(p);
       if (key === undefined) return;
