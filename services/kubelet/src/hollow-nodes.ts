@@ -8,7 +8,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node } from '@skiff/api';
-import type { ServiceLogger } from '@skiff/actors';
+import { createLogger, type Logger, type ServiceLogger } from '@skiff/actors';
 import { NatsBus } from '@skiff/bus';
 import { createApiClient, createInformer, Resources, type Informer } from '@skiff/client';
 import type { Clock, Random } from '@skiff/core';
@@ -80,7 +80,9 @@ export function hollowNodeReady(node: Node | undefined): boolean {
 /** Hollow pods have no files: volumes are planned (and checked) but nothing is written. */
 const noVolumes: VolumeHost = { setUp: () => Promise.resolve(), tearDown: () => Promise.resolve() };
 
-export async function startHollowNodes(opts: HollowNodesOptions): Promise<HollowNodes> {
+export async function startHollowNodes(options: HollowNodesOptions): Promise<HollowNodes> {
+  // One logger for all: a kubelet left without one makes its own pino stream, M times over.
+  const opts = { ...options, logger: options.logger ?? serviceLogger(createLogger({ component: 'kubelet', instance: 'hollow' })) };
   const bus = await NatsBus.connect({ servers: opts.natsUrls, name: 'hollow-kubelets' });
   const client = createApiClient({ bus, cluster: opts.cluster, clock: opts.clock, random: opts.random, fieldManager: 'kubelet' });
   const onError = (what: string, err: unknown): void => opts.logger?.debug({ what, err: String(err) }, 'hollow informer error');
@@ -151,9 +153,9 @@ export async function startHollowNodes(opts: HollowNodesOptions): Promise<Hollow
   };
 }
 
-function kubeletOptions(opts: HollowNodesOptions, a: HollowNodeAddress, cri: HollowRuntime, bus: NatsBus | undefined, objects: OwnedKubeletObjects | undefined): KubeletOptions {
+function kubeletOptions(opts: HollowNodesOptions & { readonly logger: ServiceLogger }, a: HollowNodeAddress, cri: HollowRuntime, bus: NatsBus | undefined, objects: OwnedKubeletObjects | undefined): KubeletOptions {
   const facts: Partial<NodeFacts> = { ...HOLLOW_NODE_CAPACITY, osImage: 'Skiff hollow node', kernelVersion: 'hollow' };
-  const logger = opts.logger === undefined ? undefined : nodeLogger(opts.logger, a.name);
+  const logger = nodeLogger(opts.logger, a.name);
   return {
     natsUrls: opts.natsUrls,
     cluster: opts.cluster,
@@ -170,15 +172,18 @@ function kubeletOptions(opts: HollowNodesOptions, a: HollowNodeAddress, cri: Hol
     random: opts.random.fork(),
     ...(bus !== undefined ? { bus } : {}),
     ...(objects !== undefined ? { objects } : {}),
-    ...(logger !== undefined ? { logger } : {}),
+    logger,
     ...(opts.version !== undefined ? { version: opts.version } : {}),
     ...(opts.leaseRenewIntervalMs !== undefined ? { leaseRenewIntervalMs: opts.leaseRenewIntervalMs } : {}),
   };
 }
 
+function serviceLogger(logger: Logger): ServiceLogger {
+  return Object.assign(logger, { loggerFor: (actorId: string) => logger.child({ actorId }) });
+}
+
 function nodeLogger(logger: ServiceLogger, node: string): ServiceLogger {
-  const c = logger.child({ node });
-  return Object.assign(c, { loggerFor: (actorId: string) => c.child({ actorId }) });
+  return serviceLogger(logger.child({ node }));
 }
 
 /** Runs `work` over `items`, at most `concurrency` at a time; the first failure rejects. */
