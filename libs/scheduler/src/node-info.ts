@@ -75,16 +75,24 @@ export class NodeInfo {
 
   /** A copy that can be changed without touching this one (preemption's dry runs). */
   clone(): NodeInfo {
-    const copy = Object.create(NodeInfo.prototype) as NodeInfo;
-    Object.assign(copy, this, {
-      pods: [...this.pods],
-      podsWithAffinity: [...this.podsWithAffinity],
-      podsWithRequiredAntiAffinity: [...this.podsWithRequiredAntiAffinity],
-      requested: cloneResource(this.requested),
-      nonZeroRequested: cloneResource(this.nonZeroRequested),
-      usedPorts: new Map([...this.usedPorts].map(([k, v]) => [k, new Map(v)])),
-    });
-    return copy;
+    // Field by field (not Object.assign over `this`): preemption clones up to a hundred nodes per
+    // cycle, and this keeps every copy the same shape as the original.
+    const copy = Object.create(NodeInfo.prototype) as { -readonly [K in keyof NodeInfo]: NodeInfo[K] };
+    copy.node = this.node;
+    copy.name = this.name;
+    copy.labels = this.labels;
+    copy.taints = this.taints;
+    copy.unschedulable = this.unschedulable;
+    copy.allocatable = this.allocatable;
+    copy.imageSizes = this.imageSizes;
+    copy.pods = this.pods.slice();
+    copy.podsWithAffinity = this.podsWithAffinity.slice();
+    copy.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.slice();
+    copy.requested = cloneResource(this.requested);
+    copy.nonZeroRequested = cloneResource(this.nonZeroRequested);
+    copy.usedPorts = this.usedPorts.size === 0 ? new Map() : new Map([...this.usedPorts].map(([k, v]) => [k, new Map(v)]));
+    copy.generation = this.generation;
+    return copy as NodeInfo;
   }
 }
 
