@@ -5,7 +5,7 @@
 //   pods/binding, seen by a watch (through-api.ts);
 // - "algorithm only": scheduleOne + SchedulerCache in-process (algorithm.ts), to see where time goes.
 //
-//   npm run bench:scheduler [-- --quick] [--only basic] [--seed 1] [--cap-seconds 120]
+//   npm run bench:scheduler [-- --quick] [--only basic] [--seed 1] [--cap-seconds 150]
 //                           [--concurrency 128] [--no-fsync] [--algorithm-only]
 //
 // Writes bench/results/scheduler.json (not with --quick, --only or --algorithm-only).
@@ -30,7 +30,7 @@ const quick = flag('quick');
 const only = option('only');
 const algorithmOnly = flag('algorithm-only');
 const seed = num('seed', 1);
-const capMs = num('cap-seconds', 120) * 1000;
+const capMs = num('cap-seconds', 150) * 1000;
 const concurrency = num('concurrency', 128);
 const fsync = !flag('no-fsync');
 const scale = (n: number): number => (quick ? Math.max(1, Math.round(n / 10)) : n);
