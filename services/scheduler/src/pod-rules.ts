@@ -55,6 +55,20 @@ export function unschedulableConditions(existing: readonly PodCondition[], messa
   return [...existing.filter((c) => c.type !== 'PodScheduled'), condition];
 }
 
+/**
+ * The condition kube-scheduler sets on a victim before deleting it (preemption.go PreemptPod; the
+ * PodDisruptionConditions feature, GA in 1.31), so the victim's owner can tell why it went.
+ */
+export function preemptionCondition(preemptorSchedulerName: string, now: string): PodCondition {
+  return {
+    type: 'DisruptionTarget',
+    status: 'True',
+    reason: 'PreemptionByScheduler',
+    message: `${preemptorSchedulerName}: preempting to accommodate a higher priority pod`,
+    lastTransitionTime: now,
+  };
+}
+
 export function scheduledMessage(pod: Pod, nodeName: string): string {
   return `Successfully assigned ${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''} to ${nodeName}`;
 }

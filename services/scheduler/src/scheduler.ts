@@ -40,7 +40,7 @@ import {
 } from '@skiff/scheduler';
 import type { Actor } from 'xstate';
 import { PodTracker } from './pod-tracker.js';
-import { isAssigned, isPodUpdated, leaseNameFor, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
+import { DEFAULT_SCHEDULER_NAME, isAssigned, isPodUpdated, leaseNameFor, preemptionCondition, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
 import { schedulerLoopMachine } from './scheduler-loop.machine.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
@@ -355,6 +355,11 @@ async function deleteVictim(ctx: CycleContext, pod: Pod, victim: Pod, nodeName: 
   // preemption.go PreemptPod: Eventf(victim, preemptor, Normal, "Preempted", "Preempting", ...).
   const details = { action: 'Preempting', related: pod as unknown as KubeObject };
   void ctx.recorder.event(victim as unknown as KubeObject, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata?.uid ?? ''} on node ${nodeName}`, details);
+  // DisruptionTarget first (strategic merge: conditions merge by type, the kubelet's stay).
+  const condition = preemptionCondition(pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME, new Date(ctx.client.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  await ctx.client
+    .patchStatus(Resources.pods, name, 'strategic', { status: { conditions: [condition] } }, { namespace })
+    .catch((err: unknown) => ctx.log.warn({ err, victim: name }, 'preemption: DisruptionTarget condition not set'));
   try {
     const answer = await ctx.client.delete(Resources.pods, name, { namespace });
     // Gone at once (no grace period left): forget it now rather than when the informer catches up,

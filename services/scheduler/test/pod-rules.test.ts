@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/scheduler';
 import { FlagError, leaderElectionTimings, parseDurationMs } from '../src/flags.js';
-import { isPodUpdated, isResponsibleFor, leaseNameFor, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
+import { isPodUpdated, isResponsibleFor, leaseNameFor, preemptionCondition, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
 
 const pod = (spec: Pod['spec'] = {}, extra: Record<string, unknown> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra }) as Pod;
 
@@ -38,6 +38,18 @@ describe('pod rules', () => {
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '2', managedFields: [] }, { nodeSelector: { a: '1' } }, { nominatedNodeName: 'n' }))).toBe(false);
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1' }, { nodeSelector: { a: '2' } }))).toBe(true);
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1', labels: { x: 'y' } }, { nodeSelector: { a: '1' } }))).toBe(true);
+  });
+});
+
+describe('preemption condition', () => {
+  it("names the preemptor's scheduler as kube-scheduler does", () => {
+    expect(preemptionCondition('my-scheduler', '2026-11-25T10:00:00Z')).toEqual({
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'PreemptionByScheduler',
+      message: 'my-scheduler: preempting to accommodate a higher priority pod',
+      lastTransitionTime: '2026-11-25T10:00:00Z',
+    });
   });
 });
 

@@ -238,6 +238,9 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect(preempted['type']).toBe('Normal');
     expect(preempted['message']).toBe(`Preempted by pod ${(await getPod('nginx')).metadata.uid} on node ${nominated}`);
     expect((preempted['source'] as { component?: string }).component).toBe('default-scheduler');
+    const conditions = (victim['status'] as { conditions?: Record<string, string>[] }).conditions ?? [];
+    expect(conditions.find((k) => k['type'] === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' });
+    expect(conditions.find((k) => k['type'] === 'PodScheduled')).toMatchObject({ status: 'True' }); // merged by type, not replaced
     expect(preempted['action']).toBe('Preempting');
     expect(preempted['related']).toMatchObject({ kind: 'Pod', namespace: 'default', name: 'nginx' });
     expect(await kubectl('describe', 'pod', 'nginx')).toMatch(new RegExp(`NominatedNodeName:\\s+${nominated}\\n`));
