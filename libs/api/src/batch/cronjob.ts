@@ -69,7 +69,8 @@ export function cronJobRow(cj: CronJob, nowMs: number): unknown[] {
     cj.metadata.name ?? '',
     cj.spec?.schedule ?? '',
     cj.spec?.timeZone ?? '<none>',
-    cj.spec?.suspend === true,
+    // printBoolPtr: a string cell under a boolean column, as Kubernetes prints it.
+    cj.spec?.suspend === undefined ? '<unset>' : cj.spec.suspend ? 'True' : 'False',
     cj.status?.active?.length ?? 0,
     last === undefined ? '<none>' : ageSince(last, nowMs),
     ageSince(cj.metadata.creationTimestamp, nowMs),
