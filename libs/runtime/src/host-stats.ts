@@ -6,9 +6,8 @@
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { RealClock, type Clock } from '@skiff/core';
 import { cpuStats, CpuRateTracker, rfc3339, summarizePods, ticksToNanoSeconds, type ContainerSample, type NodeStatsSummary, type PodReference, type StatsProvider } from '@skiff/kubelet';
-import { groupMembers } from './process-group.js';
 import type { ProcessRuntime } from './process-runtime.js';
-import { nodeCpuTicks, processCpuTicks } from './proc-stat.js';
+import { nodeCpuTicks, parseProcStat } from './proc-stat.js';
 
 const PAGE_BYTES = 4096;
 /** The node's key in the rate tracker; container ids never start with a NUL. */
@@ -27,9 +26,25 @@ async function residentBytes(pid: number): Promise<number> {
   return Number(statm.split(' ')[1] ?? 0) * PAGE_BYTES;
 }
 
-async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return processCpuTicks(stat) ?? 0;
+interface GroupMember {
+  readonly pid: number;
+  readonly cpuTicks: number;
+}
+
+/**
+ * Live (non-zombie) processes of the wanted process groups, from one pass over /proc: a summary
+ * reads every process once, whatever the number of containers.
+ */
+async function groupsOf(pids: readonly string[], wanted: ReadonlySet<number>): Promise<Map<number, GroupMember[]>> {
+  const out = new Map<number, GroupMember[]>();
+  await Promise.all(
+    pids.map(async (p) => {
+      const stat = parseProcStat(await readFile(`/proc/${p}/stat`, 'utf8').catch(() => ''));
+      if (stat === undefined || stat.state === 'Z' || !wanted.has(stat.pgrp)) return;
+      out.set(stat.pgrp, [...(out.get(stat.pgrp) ?? []), { pid: Number(p), cpuTicks: stat.cpuTicks }]);
+    }),
+  );
+  return out;
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -64,24 +79,28 @@ export class HostStatsProvider implements StatsProvider {
       readFile('/proc/stat', 'utf8'),
     ]);
     const nowMs = this.clock.now();
+    const pids = procs.filter((p) => /^\d+$/.test(p));
     const ticks = nodeCpuTicks(procStat);
     const reading = ticks === undefined ? undefined : { timeMs: nowMs, usageCoreNanoSeconds: ticksToNanoSeconds(ticks) };
     const node = {
       ...(reading === undefined ? {} : { cpu: cpuStats(reading, this.rates.observe(NODE_KEY, reading)) }),
       memory: { ...memory, time: rfc3339(nowMs), usageBytes: memory.workingSetBytes },
       fs: { availableBytes: fs.bavail * fs.bsize, capacityBytes: fs.blocks * fs.bsize, inodesFree: fs.ffree, inodes: fs.files },
-      rlimit: { maxPID: Number(pidMax.trim()), numOfRunningProcesses: procs.filter((p) => /^\d+$/.test(p)).length },
+      rlimit: { maxPID: Number(pidMax.trim()), numOfRunningProcesses: pids.length },
     };
-    return { node, pods: summarizePods(await this.samples(), nowMs, this.rates) };
+    return { node, pods: summarizePods(await this.samples(pids), nowMs, this.rates) };
   }
 
-  private async samples(): Promise<ContainerSample[]> {
+  private async samples(pids: readonly string[]): Promise<ContainerSample[]> {
     const refs = new Map<string, PodReference>();
     for (const s of await this.runtime.listPodSandbox()) refs.set(s.metadata.uid, { name: s.metadata.name, namespace: s.metadata.namespace, uid: s.metadata.uid });
+    const containers = this.runtime.containerProcesses();
+    const groups = await groupsOf(pids, new Set(containers.map((c) => c.pid)));
     const out: ContainerSample[] = [];
-    for (const c of this.runtime.containerProcesses()) {
-      const members = groupMembers(c.pid);
-      const [rss, ticks] = await Promise.all([Promise.all(members.map(residentBytes)), Promise.all(members.map(cpuTicks))]);
+    for (const c of containers) {
+      const members = groups.get(c.pid) ?? [];
+      const rss = await Promise.all(members.map((m) => residentBytes(m.pid)));
+      const ticks = members.map((m) => m.cpuTicks);
       const podRef = refs.get(c.podUID);
       out.push({
         containerId: c.containerId,

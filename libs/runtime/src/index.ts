@@ -15,5 +15,5 @@ export { hostProbers, httpProbe, tcpProbe } from './probers.js';
 export { HostVolumes } from './host-volumes.js';
 export { HostStatsProvider } from './host-stats.js';
 export { HollowStatsProvider, hollowUsage, annotatedLoad, HOLLOW_CPU_LOAD_ANNOTATION, DEFAULT_HOLLOW_LOAD, type HollowLoad, type HollowLoadFn, type HollowStatsOptions } from './hollow-stats.js';
-export { nodeCpuTicks, processCpuTicks } from './proc-stat.js';
+export { nodeCpuTicks, parseProcStat, processCpuTicks, type ProcStat } from './proc-stat.js';
 export type { HostStatsOptions } from './host-stats.js';

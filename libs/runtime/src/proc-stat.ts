@@ -7,14 +7,29 @@
 // - /proc/stat: the first line "cpu  user nice system idle iowait irq softirq steal guest guest_nice";
 //   busy time is everything but idle and iowait (guest time is already inside user and nice).
 
-/** utime + stime + cutime + cstime of one /proc/<pid>/stat text; undefined when it does not parse. */
-export function processCpuTicks(stat: string): number | undefined {
+export interface ProcStat {
+  readonly state: string;
+  /** Process group id (field 5). */
+  readonly pgrp: number;
+  /** utime + stime + cutime + cstime. */
+  readonly cpuTicks: number;
+}
+
+/** The fields Skiff reads from one /proc/<pid>/stat text; undefined when it does not parse. */
+export function parseProcStat(stat: string): ProcStat | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
   // After ") ": index 0 is field 3 (state), so field n is index n - 3.
   const fields = stat.slice(close + 2).split(' ');
+  const pgrp = Number(fields[2]);
   const ticks = [11, 12, 13, 14].map((i) => Number(fields[i]));
-  return ticks.every((t) => Number.isInteger(t) && t >= 0) ? ticks.reduce((a, b) => a + b, 0) : undefined;
+  if (!Number.isInteger(pgrp) || !ticks.every((t) => Number.isInteger(t) && t >= 0)) return undefined;
+  return { state: fields[0] ?? '', pgrp, cpuTicks: ticks.reduce((a, b) => a + b, 0) };
+}
+
+/** utime + stime + cutime + cstime of one /proc/<pid>/stat text; undefined when it does not parse. */
+export function processCpuTicks(stat: string): number | undefined {
+  return parseProcStat(stat)?.cpuTicks;
 }
 
 /** Busy ticks of all CPUs from /proc/stat; undefined when the `cpu` line is missing or malformed. */
