@@ -1,50 +1,28 @@
 // The Job controller end to end: real nats-server, store, API server, scheduler, one real kubelet
 // with the process runtime (the image does not matter: the command runs on this host) and the
 // controller manager, driven by the real kubectl as the Kubernetes Job docs do (the pi job).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '@skiff/api';
-import { SeededRandom } from '@skiff/core';
-import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
-import { startSchedulerProcess, type SchedulerProcess } from '@skiff/kube-scheduler';
 import { Resources } from '@skiff/controllers';
-import { child, CLUSTER, eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { eventually, type TestCluster } from './cluster.js';
+import { startRealNodeCluster, type RealNodeCluster } from './real-node.js';
 
 const T = 120_000;
+let k: RealNodeCluster;
 let c: TestCluster;
-let kubelet: Kubelet | undefined;
-let scheduler: SchedulerProcess | undefined;
 
 beforeAll(async () => {
-  c = await startTestCluster();
-  await c.startControllerManager('kcm-job', { controllers: ['job', 'ttl-after-finished', 'garbagecollector'] });
-  scheduler = await startSchedulerProcess({ natsUrls: [c.natsUrl], cluster: CLUSTER, schedulerName: 'default-scheduler', instance: 'sched-job', version: '0.1.0', clock: c.clock, random: new SeededRandom(3), logger: child(c.logger, { part: 'scheduler' }) });
-  kubelet = await startKubelet({
-    natsUrls: [c.natsUrl],
-    cluster: CLUSTER,
-    nodeName: 'job-node',
-    nodeIP: '127.0.7.1',
-    podCIDR: '127.43.7.0/24',
-    rootDir: join(c.dir, 'kubelet'),
-    clock: c.clock,
-    random: new SeededRandom(5),
-    logger: child(c.logger, { part: 'kubelet' }),
-  });
-  await kubelet.ready;
+  k = await startRealNodeCluster(['job', 'ttl-after-finished', 'garbagecollector'], { name: 'job-node', ip: '127.0.7.1', podCIDR: '127.43.7.0/24' });
+  c = k.c;
 }, T);
 
 afterAll(async () => {
-  await kubelet?.stop();
-  await scheduler?.stop();
-  await c?.stop();
+  await k?.stop();
 }, T);
 
-async function kubectl(args: string[]): Promise<string> {
-  const r = await c.kubectl(args);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.code} ${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = (args: string[]): Promise<string> => k.kubectl(args);
+let manifests = 0;
+const applyManifest = (yaml: string): Promise<void> => k.apply(`manifest-${++manifests}`, yaml);
 
 const conditions = (job: Job): { type: string; status: string; reason?: string }[] => (job.status?.conditions ?? []) as { type: string; status: string; reason?: string }[];
 
@@ -122,15 +100,3 @@ describe('Job', () => {
     await eventually(async () => ((await c.client.list<Pod>(Resources.pods, { namespace: 'default', labelSelector: 'job-name=pi' })).items.length === 0 ? true : undefined), 'pods of pi collected', 30_000);
   }, T);
 });
-
-async function applyManifest(yaml: string): Promise<void> {
-  const file = join(c.dir, `manifest-${Math.abs(hash(yaml))}.yaml`);
-  writeFileSync(file, yaml);
-  await kubectl(['apply', '-f', file]);
-}
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return h;
-}
