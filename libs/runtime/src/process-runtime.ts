@@ -11,7 +11,10 @@
 //   `python:3` means "run the command on this host". An image's ENTRYPOINT and CMD come from
 //   host-images.ts (host programs, or emulations of the servers the docs deploy such as nginx)
 //   or from `imageEntrypoints`; a container with neither a command nor a known image fails.
-// - Volume mounts are recorded, not applied: a host process sees the host's file system.
+// - Each container gets a root file system of its own where the host allows it (container-root.ts:
+//   an overlay of the host's "/" in a private mount namespace, volumes bind-mounted at their
+//   mountPaths, the host's /tmp shared). Elsewhere, or with `containerRoots: false`, mounts are
+//   recorded but not applied: the process sees the host's file system.
 // - stdout and stderr go to <logDirectory>/<logPath> in the CRI log format.
 // - Stop: SIGTERM to the group, SIGKILL to the group once the timeout has passed; when the
 //   leader exits, whatever is left of its group is killed, as when a PID namespace's init dies.
@@ -21,6 +24,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { containerArgv } from './host-images.js';
+import { containerRootsSupported, enterRoot, findExecutable, launchInRoot, type ContainerRoot } from './container-root.js';
 import {
   CriError,
   type Container,
@@ -49,7 +53,7 @@ import { ContainerLogWriter, wallClockNs, type NanoClock } from './log-writer.js
 import { readLogFile } from './log-reader.js';
 import { execProcess } from './process-exec.js';
 import { startExecSession } from './process-exec-session.js';
-import { exitCodeOf, signalGroup } from './process-group.js';
+import { exitCodeOf, groupAlive, signalGroup } from './process-group.js';
 import { PodIPAllocator } from './pod-ip.js';
 
 export interface ImageEntrypoint {
@@ -69,6 +73,8 @@ export interface ProcessRuntimeOptions {
   readonly nowNs?: NanoClock;
   /** How long a stopped container waits for its log streams to close (stray holders). */
   readonly logFlushTimeoutMs?: number;
+  /** Give containers their own root and mounts (default: when the host supports it). */
+  readonly containerRoots?: boolean;
 }
 
 interface SandboxRecord {
@@ -98,11 +104,15 @@ interface ContainerRecord {
   child?: ChildProcess;
   env?: Record<string, string>;
   cwd?: string;
+  /** Its own root file system, when it has one (enter it for exec). */
+  root?: ContainerRoot;
   exited?: Promise<void>;
   /** Running `kubectl exec` sessions; they die with the container, as in its PID namespace. */
   execs?: Set<ExecSession>;
 }
 
+const GROUP_EXIT_POLLS = 40;
+const GROUP_EXIT_POLL_MS = 50;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class ProcessRuntime implements ContainerRuntime {
@@ -113,6 +123,7 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly ips: PodIPAllocator;
   private readonly nowNs: NanoClock;
   private readonly rootDir: string;
+  private rootsSupported: Promise<boolean> | undefined;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
     this.rootDir = resolve(options.rootDir);
@@ -209,9 +220,19 @@ export class ProcessRuntime implements ContainerRuntime {
   async startContainer(containerId: string): Promise<void> {
     const c = this.container(containerId);
     if (c.state !== 'CONTAINER_CREATED') throw new CriError('FailedPrecondition', `container ${containerId} is ${c.state}, not created`);
-    const argv = this.argv(c);
+    let argv = this.argv(c);
     c.env = this.environment(c);
     c.cwd = await this.workingDir(c);
+    if (await this.useRoots()) {
+      // The program is looked up first, so a missing one fails the start (StartError) as before.
+      const found = await findExecutable(argv[0]!, c.env['PATH'] ?? DEFAULT_PATH, c.cwd);
+      if (found === undefined) {
+        this.finish(c, { exitCode: 128, signal: 0 }, 'StartError', `exec: ${JSON.stringify(argv[0])}: executable file not found in $PATH`);
+        throw new CriError('Unknown', c.message);
+      }
+      c.root = await this.prepareRoot(c);
+      argv = launchInRoot(c.root, c.config.mounts, c.cwd, argv);
+    }
     const child = spawn(argv[0]!, argv.slice(1), { cwd: c.cwd, env: c.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const writer = new ContainerLogWriter(c.logPath, child.stdout!, child.stderr!, this.nowNs);
     await new Promise<void>((resolveSpawn, rejectSpawn) => {
@@ -259,6 +280,7 @@ export class ProcessRuntime implements ContainerRuntime {
     await this.stopContainer(containerId, 0);
     this.containers.delete(containerId);
     await rm(c.logPath, { force: true });
+    if (c.root !== undefined) await rm(dirname(c.root.rootDir), { recursive: true, force: true });
     this.emit(c, 'CONTAINER_DELETED_EVENT');
   }
 
@@ -278,13 +300,13 @@ export class ProcessRuntime implements ContainerRuntime {
   async execSync(containerId: string, cmd: readonly string[], timeoutMs: number): Promise<ExecSyncResponse> {
     const c = this.container(containerId);
     if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
-    return execProcess({ cmd, env: c.env ?? {}, cwd: c.cwd ?? c.sandbox.workDir, timeoutMs });
+    return execProcess({ cmd: this.inContainer(c, cmd), env: c.env ?? {}, cwd: c.cwd ?? c.sandbox.workDir, timeoutMs });
   }
 
   async exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
     const c = this.container(containerId);
     if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
-    const session = await startExecSession({ ...options, env: c.env ?? {}, cwd: c.cwd ?? c.sandbox.workDir });
+    const session = await startExecSession({ ...options, cmd: this.inContainer(c, options.cmd), env: c.env ?? {}, cwd: c.cwd ?? c.sandbox.workDir });
     const execs = (c.execs ??= new Set());
     execs.add(session);
     void session.exit.finally(() => execs.delete(session));
@@ -347,7 +369,7 @@ export class ProcessRuntime implements ContainerRuntime {
   private async watchExit(c: ContainerRecord, child: ChildProcess, writer: ContainerLogWriter): Promise<void> {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.once('exit', (...r) => done(r)));
     // The leader is gone: end the rest of its group, as the death of a PID namespace's init does.
-    if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    if (child.pid !== undefined) await this.killGroup(child.pid);
     for (const session of c.execs ?? []) session.kill();
     await Promise.race([writer.finished(), sleep(this.options.logFlushTimeoutMs ?? 2000)]);
     const result = exitCodeOf(code, signal);
@@ -363,6 +385,31 @@ export class ProcessRuntime implements ContainerRuntime {
     c.finishedAtMs = this.nowMs();
     delete c.child;
     this.emit(c, 'CONTAINER_STOPPED_EVENT');
+  }
+
+  /** SIGKILL to what is left of the group, and a bounded wait until it is gone (a container's mount namespace takes a moment to tear down). */
+  private async killGroup(pid: number): Promise<void> {
+    signalGroup(pid, 'SIGKILL');
+    for (let i = 0; i < GROUP_EXIT_POLLS && groupAlive(pid); i++) await sleep(GROUP_EXIT_POLL_MS);
+  }
+
+  private useRoots(): Promise<boolean> {
+    if (this.options.containerRoots === false) return Promise.resolve(false);
+    this.rootsSupported ??= containerRootsSupported();
+    return this.rootsSupported;
+  }
+
+  private async prepareRoot(c: ContainerRecord): Promise<ContainerRoot> {
+    const base = join(this.rootDir, 'containers', c.id);
+    const root = { rootDir: join(base, 'rootfs'), upperDir: join(base, 'upper'), workDir: join(base, 'work') };
+    await Promise.all([root.rootDir, root.upperDir, root.workDir].map((d) => mkdir(d, { recursive: true })));
+    return root;
+  }
+
+  /** A command to run in the container: inside its root when it has one. */
+  private inContainer(c: ContainerRecord, cmd: readonly string[]): readonly string[] {
+    const pid = c.child?.pid;
+    return c.root === undefined || pid === undefined || cmd.length === 0 ? cmd : enterRoot(pid, cmd);
   }
 
   private argv(c: ContainerRecord): string[] {
