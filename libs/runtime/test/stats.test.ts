@@ -3,12 +3,13 @@ import type { Pod } from '@skiff/api';
 import { SimulationClock, SeededRandom } from '@skiff/core';
 import { HollowRuntime } from '../src/hollow-runtime.js';
 import { annotatedLoad, DEFAULT_HOLLOW_LOAD, HOLLOW_CPU_FLOOR_NANO_CORES, HollowStatsProvider, hollowUsage } from '../src/hollow-stats.js';
-import { nodeCpuTicks, processCpuTicks } from '../src/proc-stat.js';
+import { nodeCpuTicks, parseProcStat, processCpuTicks } from '../src/proc-stat.js';
 
 describe('/proc parsing', () => {
   it('reads utime, stime, cutime and cstime after a comm with spaces and parentheses', () => {
     const stat = '4242 (my (odd) proc) R 1 4242 4242 0 -1 4194304 100 0 0 0 30 12 5 3 20 0 1 0 1000 1000000 200 18446744073709551615';
     expect(processCpuTicks(stat)).toBe(30 + 12 + 5 + 3);
+    expect(parseProcStat(stat)).toEqual({ state: 'R', pgrp: 4242, cpuTicks: 50 });
     expect(processCpuTicks('garbage')).toBeUndefined();
     expect(processCpuTicks('1 (x) R 1 2')).toBeUndefined();
   });
