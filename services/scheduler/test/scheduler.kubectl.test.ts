@@ -118,6 +118,10 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect(await kubectl('get', 'nodes', '--show-labels')).toMatch(/worker-2\s.*disktype=ssd/);
     expect(await boundNode('nginx')).toBe('worker-2');
     expect(String((await eventFor('nginx', 'Scheduled'))['message'])).toBe('Successfully assigned default/nginx to worker-2');
+    const bound = await kubectl('describe', 'pod', 'nginx');
+    expect(bound).toMatch(/Node:\s+worker-2\//);
+    expect(bound).toMatch(/PodScheduled\s+True/);
+    expect(bound).toMatch(/Normal\s+Scheduled\s+.*default-scheduler\s+Successfully assigned default\/nginx to worker-2/);
 
     await kubectl('apply', '-f', manifest('pod-nginx-specific-node.yaml'));
     expect((await podNodesWide()).get('nginx-specific-node')).toBe('foo-node');
