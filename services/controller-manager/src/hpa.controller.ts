@@ -6,7 +6,7 @@
 // (@skiff/controllers syncHorizontalPodAutoscaler) with what this controller remembers of the HPA
 // (recommendations and scale events), then act: patch .../scale, update .../status, Events.
 
-import { ApiStatusError, Resources, type ApiClient, type DeletedFinalStateUnknown, type KubeObject, type SharedInformerFactory } from '@skiff/client';
+import { ApiStatusError, createEventRecorder, Resources, type ApiClient, type DeletedFinalStateUnknown, type KubeObject, type SharedInformerFactory } from '@skiff/client';
 import type { HorizontalPodAutoscaler, Pod } from '@skiff/api';
 import {
   defaultReplicaCalculatorConfig,
@@ -131,7 +131,9 @@ export function hpaController(factory: SharedInformerFactory, deps: ControllerDe
     return { actions: result.actions, requeueAfterMs: syncPeriodMs };
   };
 
-  const c = createController({ name: 'horizontalpodautoscaling', sync }, deps);
+  // Events come from `horizontal-pod-autoscaler`, the component name Kubernetes' HPA records under.
+  const recorder = createEventRecorder({ client: deps.client, source: { component: 'horizontal-pod-autoscaler', host: deps.host.instance }, onError: (err) => deps.host.logger.debug({ err }, 'event not recorded') });
+  const c = createController({ name: 'horizontalpodautoscaling', sync }, { ...deps, recorder });
   const informer = factory.informerFor<HorizontalPodAutoscaler>(Resources.horizontalPodAutoscalers);
   informer.addEventHandler({
     onAdd: (h) => c.enqueue(objectKey(h)),
@@ -141,5 +143,11 @@ export function hpaController(factory: SharedInformerFactory, deps: ControllerDe
     },
     onDelete: (h) => c.enqueue(objectKey(unwrap(h))),
   });
-  return c;
+  return {
+    ...c,
+    stop: async () => {
+      await c.stop();
+      await recorder.flush();
+    },
+  };
 }

@@ -104,6 +104,9 @@ describe('HorizontalPodAutoscaler controller', () => {
     const table = await kubectlOk(['get', 'hpa', 'web']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/);
     expect(table).toMatch(/web\s+Deployment\/web\s+cpu: 200%\/50%\s+1\s+3\s+3\s+/);
+    const described = await kubectlOk(['describe', 'hpa', 'web']);
+    expect(described).toMatch(/resource cpu on pods\s+\(as a percentage of request\):\s+200% \(200m\) \/ 50%/);
+    expect(described).toMatch(/Normal\s+SuccessfulRescale\s+\S+\s+horizontal-pod-autoscaler\s+New size: 3; reason: cpu resource utilization \(percentage of request\) above target/);
 
     // The load stops: with a zero scale-down window the HPA goes back to minReplicas at once.
     cpuMilli = 5;
