@@ -1,6 +1,7 @@
 // Exec for the process runtime, streamed (kubectl exec): the command runs as a host process with the
-// container's environment (POD_IP and all) and working directory, in its own process group so that
-// kill() ends everything it started. No pseudo-terminal is allocated: with `tty` the output stays a
+// container's environment (POD_IP and all) and working directory (ProcessRuntime.exec first wraps it
+// to enter the container's own root where it has one), in its own process group so that kill() ends
+// everything it started. No pseudo-terminal is allocated: with `tty` the output stays a
 // pipe and stderr is merged into stdout, because kubectl's tty mode reads stdout only; resize is
 // ignored. `kubectl exec -it` therefore works line by line (no job control, no raw mode).
 import { spawn, type ChildProcess } from 'node:child_process';
