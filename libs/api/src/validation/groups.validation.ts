@@ -6,6 +6,7 @@ import type { KubeObject } from '../types.js';
 import { asRecord, deepEqual, validateDNS1123Label, validateNonnegative, validateNotMoreThan100Percent } from './common.js';
 import { validatePodTemplateSpec, validateTemplateMatchesSelector } from './apps.validation.js';
 import { goLabelSelector, validateLabelSelector } from './label-selector.validation.js';
+import { validateHpaTargetsAndBehavior } from './hpa.validation.js';
 import { isPercent, isValidPathSegmentName, isValidPortNum, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './object-meta.validation.js';
 
@@ -126,6 +127,7 @@ export function validateHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler, ol
     if (m.type === 'Resource' && m.resource === undefined) errs.push(required(mp.child('resource'), 'must populate information for the given metric source'));
     if (m.resource !== undefined && !m.resource.name) errs.push(required(mp.child('resource', 'name'), 'must specify a resource name'));
   });
+  errs.push(...validateHpaTargetsAndBehavior(spec, path));
   return errs;
 }
 
