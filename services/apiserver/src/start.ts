@@ -14,6 +14,7 @@ import { apiRegistry, decodeProtobufBody } from './defaults.js';
 import { createApiCore, storeClientStorage, type ApiCore } from './core/index.js';
 import { kubeletPodLogs } from './nats/kubelet-logs.js';
 import { kubeletStats } from './nats/kubelet-stats.js';
+import { kubeletNodeProxy } from './nats/kubelet-proxy.js';
 import { createApiMetrics } from './http/metrics.js';
 import { instrumentStorage } from './metrics/storage-metrics.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -80,7 +81,7 @@ export async function startClusterApiServer(opts: ClusterApiServerOptions): Prom
       // Made once the server listens: the `kubernetes` Service gets the real port, and the service
       // host inspects the core's watch-cache actor.
       core: ({ port, inspect }) =>
-        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }), podLogs: kubeletPodLogs(apiBus, opts.cluster, clock), kubeletStats: kubeletStats(apiBus, opts.cluster, clock, { onError: (node, err) => logger.debug({ node, err: String(err) }, 'kubelet stats unavailable') }), ...(inspect === undefined ? {} : { inspect }) })),
+        (core = createApiCore({ storage, clock, random, logger: logger.child({ part: 'core' }), apiserverPort: port, ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }), podLogs: kubeletPodLogs(apiBus, opts.cluster, clock), nodeProxy: kubeletNodeProxy(apiBus, opts.cluster), kubeletStats: kubeletStats(apiBus, opts.cluster, clock, { onError: (node, err) => logger.debug({ node, err: String(err) }, 'kubelet stats unavailable') }), ...(inspect === undefined ? {} : { inspect }) })),
       metrics,
       registry: apiRegistry,
       decodeProtobuf: decodeProtobufBody,

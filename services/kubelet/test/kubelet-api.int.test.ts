@@ -2,10 +2,12 @@
 // the process runtime: its HTTPS server on the node IP (healthz, pods, containerLogs,
 // stats/summary, run, the pod manifest endpoint), the NATS pods/healthz endpoints, and the
 // --manifest-url source fed by a test HTTP server on 127.0.0.1. Tests run in order.
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '@skiff/api';
 import { systemRandom } from '@skiff/actors';
@@ -97,6 +99,10 @@ function stream(path: string, enough: (text: string) => boolean): Promise<Answer
     req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
     req.end();
   });
+}
+
+function kubectl(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, timeout: 30_000 });
 }
 
 const notFound = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 404;
@@ -197,6 +203,17 @@ describe('NATS endpoints', () => {
     expect(health).toMatchObject({ type: 'kubelet.healthz.status', status: 'ok' });
     const bad = decode((await k.host.bus.request(`skiff.${CLUSTER}.kubelet.${NODE}.pods`, encode({ type: 'something.else' }), { timeoutMs: 10_000 })).data);
     expect(bad['type']).toBe('error');
+  }, T);
+});
+
+describe('nodes/proxy through the apiserver', () => {
+  it('kubectl get --raw reaches healthz and pods of the kubelet; other paths are 404', async () => {
+    expect((await kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/healthz`])).stdout).toBe('ok');
+    const list = JSON.parse((await kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/pods`])).stdout) as { kind: string; items: Pod[] };
+    expect(list.kind).toBe('PodList');
+    expect(list.items.map((p) => p.metadata.name)).toContain('ticker');
+    await expect(kubectl(['get', '--raw', `/api/v1/nodes/${NODE}/proxy/run`])).rejects.toThrow(/NotFound|could not find/);
+    await expect(kubectl(['get', '--raw', '/api/v1/nodes/no-such-node/proxy/healthz'])).rejects.toThrow(/not found/i);
   }, T);
 });
 

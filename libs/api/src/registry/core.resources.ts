@@ -80,7 +80,7 @@ export const coreResources = [
     namespaced: false,
     schema: core.Node,
     shortNames: ['no'],
-    subresources: [statusSub('Node')],
+    subresources: [statusSub('Node'), { name: 'proxy', kind: 'Node', verbs: ['get'] }],
     defaults: defaultNode,
     validate: v.validateNode,
     // Kubelets register nodes with their status: create keeps it.

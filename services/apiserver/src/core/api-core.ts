@@ -29,7 +29,7 @@ import { createEviction } from './subresources/eviction.js';
 import { REVIEWS } from './subresources/reviews.js';
 import { getScale, patchScale, updateScale } from './subresources/scale.js';
 import { createToken } from './subresources/token.js';
-import type { ApiCore, ApiRequest, ApiResult, PodLogSource } from './types.js';
+import type { ApiCore, ApiRequest, ApiResult, NodeProxySource, PodLogSource } from './types.js';
 import { updateFromRequest } from './update.js';
 import { watchObjects } from './watch.js';
 import { WatchCacheHub } from './watch-cache-hub.js';
@@ -66,6 +66,8 @@ export interface ApiCoreOptions {
   readonly podLogs?: PodLogSource;
   /** The kubelets' stats for metrics.k8s.io; without it those resources answer 503. */
   readonly kubeletStats?: KubeletStatsSource;
+  /** nodes/proxy; without it nodes/proxy answers 501. */
+  readonly nodeProxy?: NodeProxySource;
 }
 
 export function createApiCore(opts: ApiCoreOptions): ApiCore {
@@ -226,6 +228,10 @@ class Core implements ApiCore {
     if (sub === 'log' && req.verb === 'get' && info.group === '' && info.resource === 'pods' && this.opts.podLogs !== undefined) {
       const pod = await getObject(ctx, info, { ...req, subresource: '' });
       return { kind: 'text', ...(await this.opts.podLogs(pod, req.query)) };
+    }
+    if (sub === 'proxy' && req.verb === 'get' && info.group === '' && info.resource === 'nodes' && this.opts.nodeProxy !== undefined) {
+      await getObject(ctx, info, { ...req, subresource: '' }); // 404 for a node that does not exist
+      return { kind: 'text', ...(await this.opts.nodeProxy(name, req.proxyPath ?? '', req.query)) };
     }
     return fail(notImplemented(`${info.resource}/${sub}`));
   }

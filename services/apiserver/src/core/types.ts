@@ -24,6 +24,8 @@ export interface ApiRequest {
   readonly name?: string;
   /** 'status' | 'scale' | 'binding' | 'eviction' | 'token' | ... */
   readonly subresource?: string;
+  /** nodes/proxy: the path after `proxy/` (e.g. 'healthz'). */
+  readonly proxyPath?: string;
   /**
    * labelSelector, fieldSelector, limit, continue, resourceVersion, resourceVersionMatch, watch,
    * allowWatchBookmarks, sendInitialEvents, timeoutSeconds, fieldManager, fieldValidation, force,
@@ -55,6 +57,9 @@ export type ApiResult =
 
 /** Where pods/log comes from: the pod's kubelet (the apiserver's kubelet client; Skiff: NATS). */
 export type PodLogSource = (pod: KubeObject, query: URLSearchParams) => Promise<{ readonly chunks: AsyncIterable<string>; cancel(): void }>;
+
+/** nodes/proxy: a kubelet path of a node, answered as text (the apiserver's kubelet client; Skiff: NATS). */
+export type NodeProxySource = (node: string, path: string, query: URLSearchParams) => Promise<{ readonly chunks: AsyncIterable<string>; cancel(): void }>;
 
 export interface ApiCore {
   handle(req: ApiRequest): Promise<ApiResult>;

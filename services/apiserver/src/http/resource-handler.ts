@@ -80,6 +80,7 @@ export async function handleResource(
     ...(r.namespace === undefined ? {} : { namespace: r.namespace }),
     ...(r.name === undefined ? {} : { name: r.name }),
     ...(r.subresource === undefined ? {} : { subresource: r.subresource }),
+    ...(r.proxyPath === undefined ? {} : { proxyPath: r.proxyPath }),
     query: r.query,
     ...(body === undefined ? {} : { body }),
     ...(r.patchType === undefined ? {} : { patchType: r.patchType }),

@@ -18,6 +18,8 @@ export interface ResourcePath {
   readonly namespace?: string;
   readonly name?: string;
   readonly subresource?: string;
+  /** nodes/proxy: the rest of the path after `proxy/`. */
+  readonly proxyPath?: string;
   /** The deprecated `/watch/` path prefix was used. */
   readonly watchPrefix: boolean;
 }
@@ -85,7 +87,8 @@ function resourceRoute(group: string, version: string, input: string[]): Route {
     else namespace = undefined; // a request on the namespace object itself
   }
   const [resource, name, subresource, ...extra] = parts;
-  if (resource === undefined || extra.length > 0) return { type: 'not-found' };
+  // Only a proxy subresource takes a path of its own (nodes/<name>/proxy/<path>).
+  if (resource === undefined || (extra.length > 0 && subresource !== 'proxy')) return { type: 'not-found' };
   return {
     type: 'resource',
     path: {
@@ -95,6 +98,7 @@ function resourceRoute(group: string, version: string, input: string[]): Route {
       ...(namespace === undefined ? {} : { namespace }),
       ...(name === undefined ? {} : { name }),
       ...(subresource === undefined ? {} : { subresource }),
+      ...(subresource === 'proxy' ? { proxyPath: extra.join('/') } : {}),
       watchPrefix,
     },
   };
@@ -132,6 +136,7 @@ export interface ResolvedRequest {
   readonly namespace?: string;
   readonly name?: string;
   readonly subresource?: string;
+  readonly proxyPath?: string;
   readonly patchType?: PatchType;
   /** The request's query, with a name-watch turned into `fieldSelector=metadata.name=<name>`. */
   readonly query: URLSearchParams;
@@ -187,6 +192,7 @@ export function resolveRequest(
       ...(path.namespace === undefined ? {} : { namespace: path.namespace }),
       ...(path.name === undefined || verb === 'watch' ? {} : { name: path.name }),
       ...(path.subresource === undefined ? {} : { subresource: path.subresource }),
+      ...(path.proxyPath === undefined ? {} : { proxyPath: path.proxyPath }),
       ...(patchType === undefined ? {} : { patchType }),
       query: verb === 'watch' && path.name !== undefined ? withNameSelector(query, path.name) : query,
     },

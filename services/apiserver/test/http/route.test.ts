@@ -41,6 +41,9 @@ describe('parsePath', () => {
     expect(parsePath('/api/v1/namespaces/ns1')).toMatchObject({ path: { resource: 'namespaces', name: 'ns1' } });
     expect(parsePath('/api/v1/namespaces/ns1/finalize')).toMatchObject({ path: { resource: 'namespaces', name: 'ns1', subresource: 'finalize' } });
     expect(parsePath('/api/v1/namespaces')).toMatchObject({ path: { resource: 'namespaces' } });
+    // Only a proxy subresource carries a path of its own.
+    expect(parsePath('/api/v1/nodes/n1/proxy/stats/summary')).toMatchObject({ path: { resource: 'nodes', name: 'n1', subresource: 'proxy', proxyPath: 'stats/summary' } });
+    expect(parsePath('/api/v1/nodes/n1/status/extra')).toEqual({ type: 'not-found' });
     expect(parsePath('/apis/apps/v1/watch/namespaces/d/deployments')).toMatchObject({ path: { group: 'apps', resource: 'deployments', namespace: 'd', watchPrefix: true } });
   });
 });
