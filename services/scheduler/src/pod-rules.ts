@@ -1,6 +1,6 @@
 // Pure rules of the scheduler service about pods: which pods it schedules, which it counts on
 // nodes, and the PodScheduled condition it writes (pkg/scheduler/eventhandlers.go, schedule_one.go).
-import type { Pod } from '@skiff/scheduler';
+import { ClusterEventType, type Pod } from '@skiff/scheduler';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -38,6 +38,18 @@ export function isTerminal(pod: Pod): boolean {
 export function isResponsibleFor(pod: Pod, schedulerName: string): boolean {
   if (isAssigned(pod) || isTerminal(pod) || pod.metadata?.deletionTimestamp !== undefined) return false;
   return (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === schedulerName;
+}
+
+/**
+ * The queue event for an update of an assigned pod. A binding is an add (the assigned-pod handler
+ * of eventhandlers.go filters on nodeName, so unassigned -> assigned arrives as AssignedPodAdd);
+ * so is a label change (UpdatePodLabel, which InterPodAffinity and PodTopologySpread register for
+ * as they do for adds: a pod with those labels now sits on that node). Anything else is an update.
+ */
+export function assignedPodEvent(oldPod: Pod, newPod: Pod): ClusterEventType {
+  if (!isAssigned(oldPod)) return ClusterEventType.PodAdd;
+  const labels = (p: Pod): string => JSON.stringify(Object.entries(p.metadata?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return labels(oldPod) === labels(newPod) ? ClusterEventType.PodUpdate : ClusterEventType.PodAdd;
 }
 
 /** The pod's conditions with PodScheduled=False/Unschedulable replacing any previous PodScheduled. */

@@ -40,7 +40,7 @@ import {
 } from '@skiff/scheduler';
 import type { Actor } from 'xstate';
 import { PodTracker } from './pod-tracker.js';
-import { DEFAULT_SCHEDULER_NAME, isAssigned, isPodUpdated, leaseNameFor, preemptionCondition, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
+import { assignedPodEvent, DEFAULT_SCHEDULER_NAME, isAssigned, isPodUpdated, leaseNameFor, preemptionCondition, isResponsibleFor, isTerminal, scheduledMessage, unschedulableConditions, type PodCondition } from './pod-rules.js';
 import { schedulerLoopMachine } from './scheduler-loop.machine.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
@@ -217,10 +217,8 @@ function podUpdated(old: Pod, pod: Pod, { cache, queue, tracker, schedulerName }
       return;
     }
     cache.updatePod(pod);
-    // A binding is an add for the assigned-pod handler (eventhandlers.go filters on nodeName, so an
-    // unassigned -> assigned update arrives as AssignedPodAdd): it wakes pods waiting for pod
-    // affinity or topology spread, which do not listen to updates.
-    queue.moveAllToActiveOrBackoffQueue(justBound ? ClusterEventType.PodAdd : ClusterEventType.PodUpdate);
+    // Bindings and label changes wake pods waiting for pod affinity or topology spread.
+    queue.moveAllToActiveOrBackoffQueue(assignedPodEvent(old, pod));
   } else if (isResponsibleFor(pod, schedulerName)) {
     tracker.track(pod);
     if (isPodUpdated(old, pod) || queue.where(podKey(pod)) === undefined) queue.update(pod);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Pod } from '@skiff/scheduler';
+import { ClusterEventType, type Pod } from '@skiff/scheduler';
 import { FlagError, leaderElectionTimings, parseDurationMs } from '../src/flags.js';
-import { isPodUpdated, isResponsibleFor, leaseNameFor, preemptionCondition, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
+import { assignedPodEvent, isPodUpdated, isResponsibleFor, leaseNameFor, preemptionCondition, scheduledMessage, unschedulableConditions, type PodCondition } from '../src/pod-rules.js';
 
 const pod = (spec: Pod['spec'] = {}, extra: Record<string, unknown> = {}): Pod => ({ metadata: { name: 'p', namespace: 'ns' }, spec, ...extra }) as Pod;
 
@@ -38,6 +38,16 @@ describe('pod rules', () => {
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '2', managedFields: [] }, { nodeSelector: { a: '1' } }, { nominatedNodeName: 'n' }))).toBe(false);
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1' }, { nodeSelector: { a: '2' } }))).toBe(true);
     expect(isPodUpdated(a, make({ name: 'p', resourceVersion: '1', labels: { x: 'y' } }, { nodeSelector: { a: '1' } }))).toBe(true);
+  });
+});
+
+describe('assigned pod events', () => {
+  it('counts a binding and a label change as adds (affinity may now match), other updates as updates', () => {
+    const bound = pod({ nodeName: 'n1' }, { metadata: { name: 'p', namespace: 'ns', labels: { a: '1', b: '2' } } });
+    expect(assignedPodEvent(pod(), bound)).toBe(ClusterEventType.PodAdd);
+    expect(assignedPodEvent(bound, { ...bound, metadata: { ...bound.metadata, labels: { a: '1', b: '3' } } })).toBe(ClusterEventType.PodAdd);
+    expect(assignedPodEvent(bound, { ...bound, metadata: { ...bound.metadata, labels: { b: '2', a: '1' } } })).toBe(ClusterEventType.PodUpdate);
+    expect(assignedPodEvent(bound, { ...bound, status: { phase: 'Running' } })).toBe(ClusterEventType.PodUpdate);
   });
 });
 

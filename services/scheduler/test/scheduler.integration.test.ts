@@ -140,6 +140,17 @@ describe('scheduler service', { timeout: 60_000 }, () => {
     expect(await boundNode('follower')).toBe('node2');
   });
 
+  it('schedules a pod waiting for pod affinity once a bound pod is labelled to match', async () => {
+    const affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+    await cluster.client.create(Resources.pods, podObject('db', { nodeSelector: { 'kubernetes.io/hostname': 'node3' } }));
+    expect(await boundNode('db')).toBe('node3');
+    const follower = podObject('db-follower', { nodeSelector: { pool: 'a' } });
+    await cluster.client.create(Resources.pods, { ...follower, spec: { ...(follower['spec'] as object), affinity } } as KubeObject);
+    await eventually(async () => (await eventsAbout('db-follower')).find((e) => e['reason'] === 'FailedScheduling'), 'db-follower unschedulable');
+    await cluster.client.patch(Resources.pods, 'db', 'merge', { metadata: { labels: { app: 'db' } } }, { namespace: 'default' });
+    expect(await boundNode('db-follower')).toBe('node3');
+  });
+
   it('leaves a my-scheduler pod to a scheduler named my-scheduler', async () => {
     await cluster.client.create(Resources.pods, podObject('custom', { schedulerName: 'my-scheduler', nodeSelector: { pool: 'a' } }));
     await cluster.client.create(Resources.pods, podObject('after-custom', { nodeSelector: { pool: 'a' } }));
