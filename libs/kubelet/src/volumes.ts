@@ -1,12 +1,17 @@
-// Pod volumes as a plan of folders and files (pkg/volume: emptydir, configmap, secret, hostpath),
-// laid out as the kubelet lays them out under the pod's data folder:
+// Pod volumes as a plan of folders and files (pkg/volume: emptydir, configmap, secret, hostpath,
+// downwardapi, projected), laid out as the kubelet lays them out under the pod's data folder:
 //   <podDir>/volumes/kubernetes.io~empty-dir/<name>
 //   <podDir>/volumes/kubernetes.io~configmap/<name>/<key>
 //   <podDir>/volumes/kubernetes.io~secret/<name>/<key>
-// hostPath volumes use the host path itself. Pure: a VolumeHost (an adapter) carries it out.
+//   <podDir>/volumes/kubernetes.io~downward-api/<name>/<path>
+//   <podDir>/volumes/kubernetes.io~projected/<name>/<path>
+// hostPath volumes use the host path itself. Files are written when the pod is prepared (later
+// label or ConfigMap changes are not projected again). Projected service account tokens are not
+// supported. Pure: a VolumeHost (an adapter) carries it out.
 import type { ConfigMap, Container, Pod, Secret } from '@skiff/api';
 import type { Mount } from './cri.js';
 import { decodeSecretValue, type ObjectLookup } from './container-env.js';
+import { DownwardAPIError, podFieldValue, resourceFieldValue, type ResourceFieldRef } from './downward-api.js';
 
 export class VolumeError extends Error {
   override readonly name = 'VolumeError';
@@ -21,7 +26,7 @@ export interface VolumeFile {
 
 export type VolumeSetup =
   | { readonly type: 'emptyDir'; readonly name: string; readonly hostPath: string }
-  | { readonly type: 'configMap' | 'secret'; readonly name: string; readonly hostPath: string; readonly files: readonly VolumeFile[] }
+  | { readonly type: 'configMap' | 'secret' | 'downwardAPI' | 'projected'; readonly name: string; readonly hostPath: string; readonly files: readonly VolumeFile[] }
   | { readonly type: 'hostPath'; readonly name: string; readonly hostPath: string; readonly hostPathType: string };
 
 /** Carries out a plan on the host (an adapter implements it). */
@@ -72,6 +77,58 @@ function secretFiles(s: Secret | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(s?.data ?? {}).map(([k, v]) => [k, decodeSecretValue(v)]));
 }
 
+interface DownwardAPIItem {
+  readonly path: string;
+  readonly fieldRef?: { readonly fieldPath: string };
+  readonly resourceFieldRef?: ResourceFieldRef;
+  readonly mode?: number;
+}
+
+/** downwardAPI volume items: metadata fields (labels and annotations as `key="value"` lines) and container resources. */
+function downwardFiles(pod: Pod, items: readonly DownwardAPIItem[], defaultMode: number): VolumeFile[] {
+  return items.map((item) => {
+    let content: string;
+    try {
+      if (item.fieldRef !== undefined) content = podFieldValue(item.fieldRef.fieldPath, pod, { podIP: '', hostIP: '' });
+      else if (item.resourceFieldRef !== undefined) {
+        const container = (pod.spec?.containers ?? []).find((c) => c.name === item.resourceFieldRef?.containerName);
+        if (container === undefined) throw new DownwardAPIError(`container ${item.resourceFieldRef.containerName ?? ''} not found in the pod`);
+        content = resourceFieldValue(item.resourceFieldRef, pod, container);
+      } else throw new DownwardAPIError(`item ${item.path} has neither fieldRef nor resourceFieldRef`);
+    } catch (err) {
+      throw new VolumeError(`downwardAPI ${item.path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return { path: checkRelative(item.path), content, mode: item.mode ?? defaultMode };
+  });
+}
+
+interface ProjectionSource {
+  readonly configMap?: { readonly name?: string; readonly items?: KeyToPath[]; readonly optional?: boolean };
+  readonly secret?: { readonly name?: string; readonly items?: KeyToPath[]; readonly optional?: boolean };
+  readonly downwardAPI?: { readonly items?: DownwardAPIItem[] };
+  readonly serviceAccountToken?: unknown;
+}
+
+function projectedFiles(pod: Pod, sources: readonly ProjectionSource[], defaultMode: number, lookup: ObjectLookup): VolumeFile[] {
+  const ns = pod.metadata.namespace ?? 'default';
+  return sources.flatMap((src): VolumeFile[] => {
+    if (src.configMap !== undefined) {
+      const name = src.configMap.name ?? '';
+      const cm = lookup.configMap(ns, name);
+      if (cm === undefined && src.configMap.optional !== true) throw new VolumeError(`configmap "${name}" not found`);
+      return projectFiles(configMapFiles(cm), src.configMap.items, defaultMode, `configMap ${name}`, src.configMap.optional === true);
+    }
+    if (src.secret !== undefined) {
+      const name = src.secret.name ?? '';
+      const secret = lookup.secret(ns, name);
+      if (secret === undefined && src.secret.optional !== true) throw new VolumeError(`secret "${name}" not found`);
+      return projectFiles(secretFiles(secret), src.secret.items, defaultMode, `secret ${name}`, src.secret.optional === true);
+    }
+    if (src.downwardAPI !== undefined) return downwardFiles(pod, src.downwardAPI.items ?? [], defaultMode);
+    throw new VolumeError('projected volume: only configMap, secret and downwardAPI sources are supported (no serviceAccountToken)');
+  });
+}
+
 /** Throws VolumeError for a missing ConfigMap/Secret/key that is not optional, or an unsupported volume. */
 export function planPodVolumes(pod: Pod, podDir: string, lookup: ObjectLookup): VolumeSetup[] {
   const ns = pod.metadata.namespace ?? 'default';
@@ -94,7 +151,15 @@ export function planPodVolumes(pod: Pod, podDir: string, lookup: ObjectLookup): 
       const files = projectFiles(secretFiles(s), v.secret.items, v.secret.defaultMode ?? DEFAULT_MODE, `secret ${name}`, optional);
       return { type: 'secret', name: v.name, hostPath: volumeDir(podDir, 'secret', v.name), files };
     }
-    throw new VolumeError(`volume ${v.name}: only emptyDir, configMap, secret and hostPath volumes are supported`);
+    if (v.downwardAPI !== undefined) {
+      const files = downwardFiles(pod, (v.downwardAPI.items ?? []) as DownwardAPIItem[], v.downwardAPI.defaultMode ?? DEFAULT_MODE);
+      return { type: 'downwardAPI', name: v.name, hostPath: volumeDir(podDir, 'downward-api', v.name), files };
+    }
+    if (v.projected !== undefined) {
+      const files = projectedFiles(pod, (v.projected.sources ?? []) as ProjectionSource[], v.projected.defaultMode ?? DEFAULT_MODE, lookup);
+      return { type: 'projected', name: v.name, hostPath: volumeDir(podDir, 'projected', v.name), files };
+    }
+    throw new VolumeError(`volume ${v.name}: only emptyDir, configMap, secret, downwardAPI, projected and hostPath volumes are supported`);
   });
 }
 

@@ -1,5 +1,5 @@
 // Volumes on the host's file system (VolumeHost): pod data folders under one root, emptyDir
-// folders, ConfigMap and Secret files (written whole each time the pod is prepared), hostPath
+// folders, ConfigMap, Secret, downwardAPI and projected files (written whole each time the pod is prepared), hostPath
 // type checks (DirectoryOrCreate, Directory, FileOrCreate, File; others unchecked).
 import { mkdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -49,7 +49,7 @@ export class HostVolumes implements VolumeHost {
     for (const v of volumes) {
       if (v.type === 'hostPath') await checkHostPath(v.hostPath, v.hostPathType);
       else await mkdir(this.checkInside(v.hostPath), { recursive: true });
-      if (v.type !== 'configMap' && v.type !== 'secret') continue;
+      if (!('files' in v)) continue;
       for (const f of v.files) {
         const path = this.checkInside(join(v.hostPath, f.path));
         await mkdir(dirname(path), { recursive: true });
