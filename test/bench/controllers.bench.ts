@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Deployment, Pod, ReplicaSet } from '@skiff/api';
-import { Resources, type ApiClient } from '@skiff/client';
+import { createInformer, Resources, type ApiClient, type Informer } from '@skiff/client';
 import { SeededRandom } from '@skiff/core';
 import { startHollowNodes } from '@skiff/kubelet-service';
 import { child, startControlPlane } from './cluster/control-plane.js';
@@ -42,6 +42,10 @@ const MiB = 1024 * 1024;
 
 interface Sample {
   readonly atS: number;
+  /** From a pod watch: pods that exist (not deleting), are bound, are Ready. */
+  readonly pods: number;
+  readonly bound: number;
+  readonly podsReady: number;
   readonly replicas: number;
   readonly updated: number;
   readonly ready: number;
@@ -54,8 +58,11 @@ interface PhaseResult {
   readonly seconds: number;
   readonly podsPerSecond: number;
   readonly final: Sample & { readonly oldReplicaSetReplicas?: number; readonly readyPodsOfNewTemplate?: number };
-  /** Lowest availableReplicas seen while rolling (maxUnavailable 25% allows R - R/4). */
+  /** Lowest Deployment availableReplicas seen while rolling (maxUnavailable 25% allows R - R/4). */
   readonly minAvailable?: number;
+  /** From the pod watch, sampled every second: most pods not deleting (maxSurge 25% allows R + R/4), fewest Ready. */
+  readonly maxPods: number;
+  readonly minReadyPods: number;
   readonly progress: readonly Sample[];
 }
 
@@ -75,16 +82,29 @@ const deployment = (): Deployment =>
     },
   }) as Deployment;
 
-function sampleOf(d: Deployment | undefined, t0: number): Sample {
-  const s = d?.status;
-  return { atS: round((performance.now() - t0) / 1000, 1), replicas: s?.replicas ?? 0, updated: s?.updatedReplicas ?? 0, ready: s?.readyReplicas ?? 0, available: s?.availableReplicas ?? 0 };
+function podCounts(pods: Informer<Pod>): { pods: number; bound: number; podsReady: number } {
+  let n = 0;
+  let bound = 0;
+  let podsReady = 0;
+  for (const p of pods.store.list()) {
+    if (p.metadata.deletionTimestamp !== undefined) continue;
+    n++;
+    if ((p.spec?.nodeName ?? '') !== '') bound++;
+    if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false) podsReady++;
+  }
+  return { pods: n, bound, podsReady };
 }
 
-const line = (phase: string, s: Sample): string => `  ${phase} ${String(s.atS).padStart(6)} s  replicas ${s.replicas}  updated ${s.updated}  ready ${s.ready}  available ${s.available}\n`;
+function sampleOf(d: Deployment | undefined, t0: number, pods: Informer<Pod>): Sample {
+  const s = d?.status;
+  return { atS: round((performance.now() - t0) / 1000, 1), ...podCounts(pods), replicas: s?.replicas ?? 0, updated: s?.updatedReplicas ?? 0, ready: s?.readyReplicas ?? 0, available: s?.availableReplicas ?? 0 };
+}
 
-async function readyPodsWithImage(client: ApiClient, image: string): Promise<number> {
-  const pods = await client.list<Pod>(Resources.pods, { namespace: NS, labelSelector: `app=${NAME}` });
-  return pods.items.filter((p) => p.metadata.deletionTimestamp === undefined && p.spec?.containers[0]?.image === image && (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false)).length;
+const line = (phase: string, s: Sample): string => `  ${phase} ${String(s.atS).padStart(6)} s  pods ${s.pods} bound ${s.bound} ready ${s.podsReady} | deployment: replicas ${s.replicas}  updated ${s.updated}  ready ${s.ready}  available ${s.available}\n`;
+
+/** From the watch cache: a plain list of 1000 pods is over the bus's 1 MiB reply limit. */
+function readyPodsWithImage(pods: Informer<Pod>, image: string): number {
+  return pods.store.list().filter((p) => p.metadata.deletionTimestamp === undefined && p.spec?.containers[0]?.image === image && (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false)).length;
 }
 
 async function oldReplicaSetReplicas(client: ApiClient, image: string): Promise<number> {
@@ -93,18 +113,22 @@ async function oldReplicaSetReplicas(client: ApiClient, image: string): Promise<
 }
 
 /** Polls the Deployment every second until `done` or the cap; prints a line every PROGRESS_MS. */
-async function runPhase(client: ApiClient, phase: PhaseResult['phase'], start: () => Promise<unknown>, done: (d: Deployment) => Promise<boolean>): Promise<PhaseResult> {
+async function runPhase(client: ApiClient, pods: Informer<Pod>, phase: PhaseResult['phase'], start: () => Promise<unknown>, done: (d: Deployment) => Promise<boolean>): Promise<PhaseResult> {
   const t0 = performance.now();
   await start();
   const progress: Sample[] = [];
   let last: Deployment | undefined;
   let minAvailable = Number.POSITIVE_INFINITY;
+  let maxPods = 0;
+  let minReadyPods = Number.POSITIVE_INFINITY;
   let ok = false;
   let lastPrint = 0;
   for (let i = 0; performance.now() - t0 < CAP_MS && i < CAP_MS / 500; i++) {
     last = await client.get<Deployment>(Resources.deployments, NAME, { namespace: NS }).catch(() => last);
-    const s = sampleOf(last, t0);
+    const s = sampleOf(last, t0, pods);
     if (phase === 'rollingUpdate') minAvailable = Math.min(minAvailable, s.available);
+    maxPods = Math.max(maxPods, s.pods);
+    minReadyPods = Math.min(minReadyPods, s.podsReady);
     if (last !== undefined && (await done(last))) {
       ok = true;
       break;
@@ -117,9 +141,9 @@ async function runPhase(client: ApiClient, phase: PhaseResult['phase'], start: (
     await new Promise((r) => setTimeout(r, 1000));
   }
   const seconds = round((performance.now() - t0) / 1000, 1);
-  const final = sampleOf(last, t0);
+  const final = sampleOf(last, t0, pods);
   process.stdout.write(`${line(phase, final).trimEnd()}  ${ok ? 'done' : `CAP REACHED (${CAP_MS / 1000} s)`}\n`);
-  return { phase, ok, seconds, podsPerSecond: round(REPLICAS / seconds, 1), final, ...(phase === 'rollingUpdate' ? { minAvailable } : {}), progress };
+  return { phase, ok, seconds, podsPerSecond: round(REPLICAS / seconds, 1), final, ...(phase === 'rollingUpdate' ? { minAvailable } : {}), maxPods, minReadyPods, progress };
 }
 
 async function main(): Promise<void> {
@@ -129,31 +153,38 @@ async function main(): Promise<void> {
   const hollow = await startHollowNodes({ natsUrls: [cp.natsUrl], cluster: CLUSTER, count: NODES, clock: cp.clock, random: new SeededRandom(1), logger: child(cp.logger, { part: 'hollow' }) });
   const phases: PhaseResult[] = [];
   let nodesReadyS = NaN;
+  let stopPods = (): void => undefined;
   try {
     await hollow.whenReady(60_000 + 300 * NODES);
     nodesReadyS = round((performance.now() - t0) / 1000, 1);
     process.stdout.write(`control plane and ${NODES} hollow nodes Ready in ${nodesReadyS} s\n`);
     const client = cp.client;
+    const pods = createInformer<Pod>({ client, clock: cp.clock, random: new SeededRandom(2), resource: Resources.pods, scope: { namespace: NS } });
+    stopPods = () => pods.stop();
+    pods.start();
+    await pods.whenSynced();
     const v1 = 'registry.k8s.io/pause:3.9';
     const v2 = 'registry.k8s.io/pause:3.10';
     const complete = async (d: Deployment, image: string): Promise<boolean> => {
+      if (readyPodsWithImage(pods, image) !== REPLICAS) return false;
       const s = d.status;
       const settled = (s?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && s?.replicas === REPLICAS && s.updatedReplicas === REPLICAS && s.availableReplicas === REPLICAS && s.readyReplicas === REPLICAS;
-      return settled && (await oldReplicaSetReplicas(client, image)) === 0 && (await readyPodsWithImage(client, image)) === REPLICAS;
+      return settled && (await oldReplicaSetReplicas(client, image)) === 0;
     };
-    phases.push(await runPhase(client, 'create', () => client.create(Resources.deployments, deployment(), { namespace: NS }), (d) => complete(d, v1)));
+    phases.push(await runPhase(client, pods, 'create', () => client.create(Resources.deployments, deployment(), { namespace: NS }), (d) => complete(d, v1)));
     if (phases[0]?.ok === true) {
       const patch = { spec: { template: { spec: { containers: [{ name: 'app', image: v2, resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } } };
-      phases.push(await runPhase(client, 'rollingUpdate', () => client.patch(Resources.deployments, NAME, 'merge', patch, { namespace: NS }), (d) => complete(d, v2)));
+      phases.push(await runPhase(client, pods, 'rollingUpdate', () => client.patch(Resources.deployments, NAME, 'merge', patch, { namespace: NS }), (d) => complete(d, v2)));
     } else {
       process.stdout.write('rolling update skipped: the create phase did not finish\n');
     }
     for (const p of phases) {
       const image = p.phase === 'create' ? v1 : v2;
-      Object.assign(p, { final: { ...p.final, oldReplicaSetReplicas: await oldReplicaSetReplicas(client, image), readyPodsOfNewTemplate: await readyPodsWithImage(client, image) } });
+      Object.assign(p, { final: { ...p.final, oldReplicaSetReplicas: await oldReplicaSetReplicas(client, image), readyPodsOfNewTemplate: readyPodsWithImage(pods, image) } });
     }
   } finally {
     const mem = process.memoryUsage();
+    stopPods();
     await hollow.stop();
     await cp.stop();
     write({ nodesReadyS, phases, memory: { rssMiB: round(mem.rss / MiB, 0), heapUsedMiB: round(mem.heapUsed / MiB, 0) } });
