@@ -94,5 +94,9 @@ export function generateContainerConfig(input: ContainerConfigInput): ContainerC
       [ContainerTypeAnnotation]: input.kind,
     },
     logPath: containerLogPath(container.name, input.restartCount),
+    // kuberuntime_container.go generateContainerConfig: Stdin, StdinOnce, Tty from the spec.
+    stdin: container.stdin ?? false,
+    stdinOnce: container.stdinOnce ?? false,
+    tty: container.tty ?? false,
   };
 }

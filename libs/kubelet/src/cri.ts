@@ -92,6 +92,12 @@ export interface ContainerConfig {
   readonly annotations: Labels;
   /** Relative to the sandbox's logDirectory (Kubernetes: <container>/<restartCount>.log). */
   readonly logPath: string;
+  /** Keep a stdin pipe open for attach (Container.stdin); absent means false. */
+  readonly stdin?: boolean;
+  /** Close that stdin once the first attach session that took it ends (Container.stdinOnce). */
+  readonly stdinOnce?: boolean;
+  /** The container asked for a terminal (Container.tty); runtimes without one merge stderr into stdout. */
+  readonly tty?: boolean;
 }
 
 export interface Container {
@@ -141,6 +147,13 @@ export interface ExecOptions {
   /** Pipe the caller's stdin to the command; without it the command reads an empty stdin. */
   readonly stdin: boolean;
   /** A terminal was asked for (kubectl exec -t). Runtimes that allocate none merge stderr into stdout. */
+  readonly tty: boolean;
+}
+
+/** CRI AttachRequest, minus the streaming URL: Skiff streams the session itself (kubelet.<node>.attach). */
+export interface AttachOptions {
+  /** Send the caller's stdin to the container's (only a container started with stdin has one). */
+  readonly stdin: boolean;
   readonly tty: boolean;
 }
 
@@ -247,6 +260,12 @@ export interface RuntimeService {
   execSync(containerId: string, cmd: readonly string[], timeoutMs: number): Promise<ExecSyncResponse>;
   /** CRI Exec, streamed: starts the command in the container's context (FailedPrecondition if not running). */
   exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
+  /**
+   * CRI Attach, streamed: the running container's own stdio as a session. kill() detaches (the
+   * container runs on); `exit` resolves 0 once the session has ended (detached, or the container's
+   * output closed), as Kubernetes answers attach with Success whatever the container's exit code.
+   */
+  attach(containerId: string, options: AttachOptions): Promise<ExecSession>;
   readContainerLogs(containerId: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Subscribes to container lifecycle events; events are delivered in the order they happened. */
   getContainerEvents(listener: (event: ContainerEvent) => void): Unsubscribe;

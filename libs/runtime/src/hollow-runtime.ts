@@ -21,6 +21,7 @@ import {
   type ContainerFilter,
   type ContainerRuntime,
   type ContainerStatus,
+  type AttachOptions,
   type ExecOptions,
   type ExecSession,
   type ExecSyncResponse,
@@ -289,6 +290,13 @@ export class HollowRuntime implements ContainerRuntime {
       kill: () => undefined,
       exit: Promise.resolve(answer.exitCode),
     };
+  }
+
+  /** Hollow containers run no process, so there is no stdio to attach to: a FailedPrecondition (the apiserver answers 400, kubectl falls back to logs). */
+  async attach(containerId: string, _options: AttachOptions): Promise<ExecSession> {
+    const c = this.container(containerId);
+    if (c.state !== 'CONTAINER_RUNNING') throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
+    throw new CriError('FailedPrecondition', `container ${c.config.metadata.name} runs on a hollow node, which has no process and no stdio to attach to`);
   }
 
   readContainerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {

@@ -10,6 +10,7 @@ export { readLogFile } from './log-reader.js';
 export { ContainerLogWriter, LineSplitter, wallClockNs, type NanoClock } from './log-writer.js';
 export { execProcess, type ExecRequest } from './process-exec.js';
 export { startExecSession, type ExecSessionRequest } from './process-exec-session.js';
+export { ContainerStdio, HELD_OUTPUT_MAX_BYTES, SESSION_BUFFER_MAX_BYTES, type ContainerStdioOptions } from './container-stdio.js';
 export { exitCodeOf, groupAlive, groupMembers, signalGroup } from './process-group.js';
 export { hostProbers, httpProbe, tcpProbe } from './probers.js';
 export { HostVolumes } from './host-volumes.js';

@@ -15,7 +15,8 @@
 //   an overlay of the host's "/" in a private mount namespace, volumes bind-mounted at their
 //   mountPaths, the host's /tmp shared). Elsewhere, or with `containerRoots: false`, mounts are
 //   recorded but not applied: the process sees the host's file system.
-// - stdout and stderr go to <logDirectory>/<logPath> in the CRI log format.
+// - stdout and stderr go to <logDirectory>/<logPath> in the CRI log format, and to attach sessions
+//   (container-stdio.ts); a container whose config has stdin gets a stdin pipe kept open for them.
 // - Stop: SIGTERM to the group, SIGKILL to the group once the timeout has passed; when the
 //   leader exits, whatever is left of its group is killed, as when a PID namespace's init dies.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +35,7 @@ import {
   type ContainerFilter,
   type ContainerRuntime,
   type ContainerStatus,
+  type AttachOptions,
   type ExecOptions,
   type ExecSession,
   type ExecSyncResponse,
@@ -53,6 +55,7 @@ import { ContainerLogWriter, wallClockNs, type NanoClock } from './log-writer.js
 import { readLogFile } from './log-reader.js';
 import { execProcess } from './process-exec.js';
 import { startExecSession } from './process-exec-session.js';
+import { ContainerStdio } from './container-stdio.js';
 import { exitCodeOf, groupAlive, signalGroup } from './process-group.js';
 import { PodIPAllocator } from './pod-ip.js';
 
@@ -109,6 +112,8 @@ interface ContainerRecord {
   exited?: Promise<void>;
   /** Running `kubectl exec` sessions; they die with the container, as in its PID namespace. */
   execs?: Set<ExecSession>;
+  /** Its stdio for attach sessions, while it runs. */
+  stdio?: ContainerStdio;
 }
 
 const GROUP_EXIT_POLLS = 40;
@@ -233,8 +238,12 @@ export class ProcessRuntime implements ContainerRuntime {
       c.root = await this.prepareRoot(c);
       argv = launchInRoot(c.root, c.config.mounts, c.cwd, argv);
     }
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: c.cwd, env: c.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: c.cwd, env: c.env, detached: true, stdio: [c.config.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const writer = new ContainerLogWriter(c.logPath, child.stdout!, child.stderr!, this.nowNs);
+    const stdio = new ContainerStdio({ stdin: child.stdin ?? undefined, stdinOnce: c.config.stdinOnce === true, tty: c.config.tty === true });
+    child.stdout!.on('data', (chunk: Buffer) => stdio.output('stdout', chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stdio.output('stderr', chunk));
+    c.stdio = stdio;
     await new Promise<void>((resolveSpawn, rejectSpawn) => {
       // 'error' comes once when the spawn fails; later errors (a failed kill) must not crash us.
       child.on('error', () => undefined);
@@ -313,6 +322,12 @@ export class ProcessRuntime implements ContainerRuntime {
     return session;
   }
 
+  async attach(containerId: string, options: AttachOptions): Promise<ExecSession> {
+    const c = this.container(containerId);
+    if (c.state !== 'CONTAINER_RUNNING' || c.stdio === undefined) throw new CriError('FailedPrecondition', `container ${containerId} is not running`);
+    return c.stdio.attach(options);
+  }
+
   readContainerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
     const c = this.container(containerId);
     let flushed = false;
@@ -372,6 +387,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (child.pid !== undefined) await this.killGroup(child.pid);
     for (const session of c.execs ?? []) session.kill();
     await Promise.race([writer.finished(), sleep(this.options.logFlushTimeoutMs ?? 2000)]);
+    c.stdio?.end();
     const result = exitCodeOf(code, signal);
     this.finish(c, result, result.exitCode === 0 ? 'Completed' : 'Error', '');
   }
