@@ -14,7 +14,7 @@ export const API_VERBS = ['get', 'list', 'create', 'update', 'patch', 'delete', 
 export type ApiVerb = (typeof API_VERBS)[number];
 
 /** The operations the apiserver calls on a kubelet, on `kubelet.<node>.<op>`. */
-export const KUBELET_OPS = ['logs', 'exec', 'stats', 'pods', 'portforward', 'healthz'] as const;
+export const KUBELET_OPS = ['logs', 'exec', 'attach', 'stats', 'pods', 'portforward', 'healthz'] as const;
 export type KubeletOp = (typeof KUBELET_OPS)[number];
 
 export class SubjectError extends BusError {
