@@ -43,6 +43,11 @@ export class TopologyCounts {
     }
   }
 
+  /** Adds (sign 1) or subtracts (sign -1) every count of `other`. */
+  addAll(other: TopologyCounts, sign: 1 | -1): void {
+    for (const [key, values] of other.byKey) for (const [value, n] of values) this.add(key, value, sign * n);
+  }
+
   /** Does any counted pair (count > 0) appear among these labels? */
   anyPositiveIn(labels: Labels | undefined): boolean {
     if (labels === undefined) return false;

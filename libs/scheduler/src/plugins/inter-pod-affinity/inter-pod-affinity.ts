@@ -4,6 +4,7 @@ import { ClusterEventType, type EnqueueExtensions, type FilterPlugin, type PreFi
 import { Code, SKIP, newStatus, type Status } from '../../framework/status.js';
 import { PluginName } from '../names.js';
 import { InterPodAffinityState, computePreFilterState, satisfyExistingPodsAntiAffinity, satisfyPodAffinity, satisfyPodAntiAffinity, updateWithPod } from './filtering.js';
+import { PreFilterMemo } from './prefilter-memo.js';
 import { computeTopologyScore, nodeAffinityScore, normalizeMinMax, type TopologyScore } from './scoring.js';
 
 export const ERR_REASON_AFFINITY_RULES = "node(s) didn't match pod affinity rules";
@@ -24,11 +25,12 @@ const PRE_SCORE_KEY = `PreScore${PluginName.InterPodAffinity}`;
 
 export function newInterPodAffinity(args: InterPodAffinityArgs = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   const hardPodAffinityWeight = args.hardPodAffinityWeight ?? 1;
+  const memo = new PreFilterMemo();
   const read = (state: { read<T>(key: string): T | undefined }): InterPodAffinityState | undefined => state.read<InterPodAffinityState>(PRE_FILTER_KEY);
   return {
     name: PluginName.InterPodAffinity,
     preFilter(state, pod, snapshot) {
-      const s = computePreFilterState(pod, snapshot);
+      const s = PreFilterMemo.applies(pod) ? memo.compute(pod, snapshot) : computePreFilterState(pod, snapshot);
       const own = pod.requiredAffinityTerms.length > 0 || pod.requiredAntiAffinityTerms.length > 0;
       if (!own && s.existingAntiAffinityCounts.size === 0) return SKIP;
       state.write(PRE_FILTER_KEY, s);
