@@ -29,3 +29,4 @@ export * from './leader-elector.js';
 export * from './event.js';
 export * from './event-recorder.js';
 export * from './kubelet-exec-protocol.js';
+export * from './kubelet-attach-protocol.js';
