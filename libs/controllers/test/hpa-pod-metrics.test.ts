@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { labelSelectorFromObject, labelSelectorMatches } from '@skiff/apimachinery';
 import { parseGoDurationMs, podMetricsFromList, selectorObjectFromString, type PodMetricsObject } from '../src/index.js';
 
-const sample = (name: string, containers: PodMetricsObject['containers'], window = '30s'): PodMetricsObject => ({ metadata: { name }, timestamp: '2026-11-25T10:00:00Z', window, containers });
+const sample = (name: string, containers: NonNullable<PodMetricsObject['containers']>, window = '30s'): PodMetricsObject => ({ metadata: { name }, timestamp: '2026-11-25T10:00:00Z', window, containers });
 
 describe('HPA metrics input: PodMetrics', () => {
   it('sums usage over the containers, in milli-units', () => {
