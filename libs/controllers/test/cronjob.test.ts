@@ -6,7 +6,7 @@ import { template } from './fixtures.js';
 
 const MIN = 60_000;
 
-function cronJob(o: { schedule?: string; concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace'; suspend?: boolean; startingDeadlineSeconds?: number; successful?: number; failed?: number } = {}): CronJob {
+function cronJob(o: { schedule?: string; timeZone?: string; concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace'; suspend?: boolean; startingDeadlineSeconds?: number; successful?: number; failed?: number } = {}): CronJob {
   const t = template({ app: 'hello' }, 'busybox');
   t.spec!.restartPolicy = 'OnFailure';
   return {
@@ -15,6 +15,7 @@ function cronJob(o: { schedule?: string; concurrencyPolicy?: 'Allow' | 'Forbid' 
     metadata: { name: 'hello', namespace: 'default' },
     spec: {
       schedule: o.schedule ?? '*/1 * * * *',
+      ...(o.timeZone === undefined ? {} : { timeZone: o.timeZone }),
       concurrencyPolicy: o.concurrencyPolicy ?? 'Allow',
       suspend: o.suspend ?? false,
       successfulJobsHistoryLimit: o.successful ?? 3,
@@ -103,6 +104,19 @@ describe('CronJob', () => {
     expect(sim.jobs().map((j) => j.metadata.name)).not.toContain(first);
     expect(sim.jobs()).toHaveLength(1);
     expect(sim.reasons()).toEqual(['SuccessfulCreate', 'SuccessfulDelete', 'SuccessfulCreate']);
+  });
+
+  it('reads the schedule in spec.timeZone; an unknown zone starts nothing and says why', () => {
+    // 10:00 UTC is 12:00 in Berlin (CEST, May) and 06:00 in New York (EDT).
+    const berlin = new CronSim(cronJob({ schedule: '0 13 * * *', timeZone: 'Europe/Berlin' }));
+    expect(berlin.sync().requeueAfterMs).toBe(60 * MIN + 100);
+    const ny = new CronSim(cronJob({ schedule: '0 13 * * *', timeZone: 'America/New_York' }));
+    expect(ny.sync().requeueAfterMs).toBe(7 * 60 * MIN + 100);
+    const bad = new CronSim(cronJob({ timeZone: 'Mars/Olympus' }));
+    bad.cluster.advance(5 * MIN);
+    expect(bad.sync().requeueAfterMs).toBeUndefined();
+    expect(bad.jobs()).toHaveLength(0);
+    expect(bad.reasons()).toEqual(['UnknownTimeZone']);
   });
 
   it('a suspended CronJob starts nothing', () => {

@@ -3,7 +3,9 @@
 // ranges, `/step`, month and weekday names; @yearly @annually @monthly @weekly @daily @midnight
 // @hourly). As in robfig/cron, a day matches when both day fields match if either of them is a
 // bare `*` or `?`, and when either matches otherwise (cron's historical OR).
-// Times are computed in UTC: spec.timeZone other than UTC/Etc/UTC is not supported here.
+// Times are wall-clock times of spec.timeZone (an IANA name; UTC when unset: kube-controller-manager
+// would use its own local zone). A wall time that a DST change skips does not happen that day; one
+// that repeats happens once, at its first occurrence.
 
 export interface CronSchedule {
   readonly minutes: ReadonlySet<number>;
@@ -111,11 +113,65 @@ function dayMatches(s: CronSchedule, d: Date): boolean {
   return s.dayStar ? dom && dow : dom || dow;
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether this runtime knows the IANA time zone name. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (timeZone === '' || timeZone === 'Local') return false;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The zone's wall-clock time at this instant, written as if it were UTC. */
+function wallMs(ms: number, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const wall = Date.UTC(parts['year'] ?? 1970, (parts['month'] ?? 1) - 1, parts['day'] ?? 1, parts['hour'] ?? 0, parts['minute'] ?? 0, parts['second'] ?? 0);
+  return wall + (ms % 1000);
+}
+
+const isUtc = (timeZone: string | undefined): boolean => timeZone === undefined || timeZone === 'UTC' || timeZone === 'Etc/UTC';
+
+/**
+ * The first scheduled instant strictly after `afterMs`, the schedule read in `timeZone`'s wall
+ * clock; undefined if none within about five years (or for an unknown zone).
+ */
+export function nextCronTime(s: CronSchedule, afterMs: number, timeZone?: string): number | undefined {
+  if (isUtc(timeZone)) return nextWallTime(s, afterMs);
+  const zone = timeZone as string;
+  if (!isKnownTimeZone(zone)) return undefined;
+  let wall = wallMs(afterMs, zone);
+  // Each round moves to a later wall time; the bound only guards against a zone database gone odd.
+  for (let round = 0; round < 1000; round++) {
+    const next = nextWallTime(s, wall);
+    if (next === undefined) return undefined;
+    // Offsets around `next`: the earlier instant first, so a repeated wall time runs at its first occurrence.
+    const candidates = [next - (wallMs(next, zone) - next), next - (wallMs(next - 86_400_000, zone) - (next - 86_400_000)), next - (wallMs(next + 86_400_000, zone) - (next + 86_400_000))].sort((a, b) => a - b);
+    const hit = candidates.find((t) => t > afterMs && wallMs(t, zone) === next);
+    if (hit !== undefined) return hit;
+    wall = next;
+  }
+  return undefined;
+}
+
 /** At most this many field jumps when looking for the next time (5 years of days, for Feb 30 and the like). */
 const NEXT_STEPS_MAX = 5 * 366 * 3;
 
-/** The first whole minute strictly after `afterMs` that the schedule matches; undefined if none within about five years. */
-export function nextCronTime(s: CronSchedule, afterMs: number): number | undefined {
+/** The first whole minute strictly after `afterMs` that the schedule matches, all in UTC; undefined if none within about five years. */
+function nextWallTime(s: CronSchedule, afterMs: number): number | undefined {
   const d = new Date(Math.floor(afterMs / 60_000) * 60_000 + 60_000);
   for (let i = 0; i < NEXT_STEPS_MAX; i++) {
     if (!s.months.has(d.getUTCMonth() + 1)) {

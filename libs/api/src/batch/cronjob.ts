@@ -12,14 +12,12 @@ import { validateNonnegative } from '../validation/common.js';
 import { nameIsDNSSubdomain } from '../validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.validation.js';
 import { defaultTemplate } from '../defaults/kind.defaults.js';
-import { CronParseError, parseCronSchedule } from './cron-schedule.js';
+import { CronParseError, isKnownTimeZone, parseCronSchedule } from './cron-schedule.js';
 import { formatLabelSelectorOrNone } from '../validation/label-selector.validation.js';
 import { makeStrategy } from '../strategy/strategy.js';
 
 /** Job names are `<cronjob>-<minutes since the epoch>`: 52 + 11 characters stay within 63. */
 export const CRONJOB_NAME_MAX = 52;
-/** Time zones this controller computes schedules in. */
-export const SUPPORTED_TIME_ZONES = ['UTC', 'Etc/UTC'] as const;
 
 export function validateCronJob(cj: CronJob, old?: CronJob): FieldError[] {
   const errs = old === undefined ? validateObjectMeta(cj.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain }) : validateObjectMetaUpdate(cj.metadata, old.metadata);
@@ -37,7 +35,10 @@ export function validateCronJob(cj: CronJob, old?: CronJob): FieldError[] {
       errs.push(invalid(path.child('schedule'), spec.schedule, err.message));
     }
   }
-  if (spec.timeZone !== undefined && !(SUPPORTED_TIME_ZONES as readonly string[]).includes(spec.timeZone)) errs.push(notSupported(path.child('timeZone'), spec.timeZone, [...SUPPORTED_TIME_ZONES]));
+  if (spec.timeZone !== undefined) {
+    if (!isKnownTimeZone(spec.timeZone)) errs.push(invalid(path.child('timeZone'), spec.timeZone, 'unknown time zone ' + spec.timeZone));
+    else if (/^(CRON_)?TZ=/.test(spec.schedule.trim())) errs.push(invalid(path.child('schedule'), spec.schedule, 'cannot use both timeZone field and TZ or CRON_TZ in schedule'));
+  }
   if (!['Allow', 'Forbid', 'Replace'].includes(spec.concurrencyPolicy ?? '')) errs.push(notSupported(path.child('concurrencyPolicy'), spec.concurrencyPolicy ?? '', ['Allow', 'Forbid', 'Replace']));
   for (const key of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) errs.push(...validateNonnegative(spec[key], path.child(key)));
   const jobSpec = spec.jobTemplate.spec;

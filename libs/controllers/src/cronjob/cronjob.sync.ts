@@ -4,8 +4,9 @@
 // concurrencyPolicy (Allow, Forbid: skip while one runs, Replace: delete the running ones first);
 // status.active lists the unfinished Jobs it owns, lastScheduleTime and lastSuccessfulTime follow;
 // finished Jobs beyond successfulJobsHistoryLimit / failedJobsHistoryLimit are deleted, oldest
-// first. The sync asks to be requeued at the next scheduled time. Schedules are in UTC.
-import { nextCronTime, parseCronSchedule, type CronJob, type CronSchedule, type Job, type ObjectReference } from '@skiff/api';
+// first. The sync asks to be requeued at the next scheduled time. Schedules are read in
+// spec.timeZone (UTC when unset).
+import { isKnownTimeZone, nextCronTime, parseCronSchedule, type CronJob, type CronSchedule, type Job, type ObjectReference } from '@skiff/api';
 import { Resources, eventFor, objectReference, type Action, type SyncResult } from '../actions.js';
 import { expectationsSatisfied, type Expectations } from '../expectations.js';
 import { splitKey, type ListerView } from '../lister.js';
@@ -50,14 +51,14 @@ export function cronJobJobName(cronJobName: string, scheduledMs: number): string
 }
 
 /** The scheduled times in (earliest, now]: the most recent, how many, and the next one after now. */
-export function scheduledTimes(schedule: CronSchedule, earliestMs: number, nowMs: number): { mostRecentMs?: number; missed: number; nextMs?: number } {
+export function scheduledTimes(schedule: CronSchedule, earliestMs: number, nowMs: number, timeZone?: string): { mostRecentMs?: number; missed: number; nextMs?: number } {
   let missed = 0;
   let mostRecentMs: number | undefined;
-  let t = nextCronTime(schedule, earliestMs);
+  let t = nextCronTime(schedule, earliestMs, timeZone);
   for (let i = 0; i < SCHEDULE_WALK_MAX && t !== undefined && t <= nowMs; i++) {
     mostRecentMs = t;
     missed++;
-    t = nextCronTime(schedule, t);
+    t = nextCronTime(schedule, t, timeZone);
   }
   return { ...(mostRecentMs === undefined ? {} : { mostRecentMs }), missed, ...(t === undefined ? {} : { nextMs: t }) };
 }
@@ -99,6 +100,11 @@ export function syncCronJob(key: string, listers: CronJobListers, ctx: CronJobSy
 }
 
 function parseSchedule(cj: CronJob, actions: Action[]): CronSchedule | undefined {
+  const timeZone = cj.spec?.timeZone;
+  if (timeZone !== undefined && !isKnownTimeZone(timeZone)) {
+    actions.push(eventFor(Resources.cronJobs, cj, 'Warning', 'UnknownTimeZone', `invalid timeZone: ${JSON.stringify(timeZone)}`));
+    return undefined;
+  }
   try {
     return parseCronSchedule(cj.spec?.schedule ?? '');
   } catch (err) {
@@ -113,7 +119,7 @@ function plan(cj: CronJob, schedule: CronSchedule, running: readonly Job[], owne
   let earliestMs = parseTime(cj.status?.lastScheduleTime) ?? parseTime(cj.metadata.creationTimestamp) ?? ctx.nowMs;
   // Starts older than the deadline are not worth walking to (getMostRecentScheduleTime).
   if (deadlineSeconds !== undefined) earliestMs = Math.max(earliestMs, ctx.nowMs - deadlineSeconds * 1000);
-  const { mostRecentMs, missed, nextMs } = scheduledTimes(schedule, earliestMs, ctx.nowMs);
+  const { mostRecentMs, missed, nextMs } = scheduledTimes(schedule, earliestMs, ctx.nowMs, cj.spec?.timeZone);
   const after = nextMs === undefined ? {} : { requeueAfterMs: nextMs - ctx.nowMs + REQUEUE_SLACK_MS };
   const actions: Action[] = [];
   if (mostRecentMs === undefined) return { actions, ...after };
