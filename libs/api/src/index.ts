@@ -38,6 +38,7 @@ export * from './schema/pod.schema.js';
 export * from './schema/core.schema.js';
 export * from './schema/apps.schema.js';
 export * from './schema/replication-controller.schema.js';
+export * from './schema/stateful-set.schema.js';
 export * from './schema/groups.schema.js';
 export * from './schema/metrics.schema.js';
 export { IntOrString, Quantity, Time, MicroTime, ResourceList, namedSchema } from './schema/helpers.js';

@@ -43,11 +43,12 @@ describe('registry lookups', () => {
       deployments: ['deploy'],
       replicasets: ['rs'],
       replicationcontrollers: ['rc'],
+      statefulsets: ['sts'],
       horizontalpodautoscalers: ['hpa'],
       poddisruptionbudgets: ['pdb'],
       priorityclasses: ['pc'],
     });
-    expect(resourcesInCategory('all').map((r) => r.resource).sort()).toEqual(['cronjobs', 'daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services']);
+    expect(resourcesInCategory('all').map((r) => r.resource).sort()).toEqual(['cronjobs', 'daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services', 'statefulsets']);
   });
 
   it('describes scope, verbs and subresources as discovery needs them', () => {

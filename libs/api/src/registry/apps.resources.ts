@@ -7,6 +7,7 @@ import { makeStrategy } from '../strategy/strategy.js';
 import { validateControllerRevision, validateDaemonSet, validateDeployment, validateReplicaSet } from '../validation/apps.validation.js';
 import { defineResource, scaleSub, statusSub } from './define-resource.js';
 import { replicaSetFieldSelectors } from './field-selectors.js';
+import { statefulSetResource } from './stateful-set.resource.js';
 
 const apps1 = { group: 'apps', version: 'v1' } as const;
 
@@ -64,4 +65,5 @@ export const appsResources = [
     columns: printers.replicaSetColumns,
     row: printers.replicaSetRow,
   }),
+  statefulSetResource,
 ];
