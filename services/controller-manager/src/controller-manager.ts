@@ -43,11 +43,12 @@ import { podOwnerController, unwrap, type Tombstone } from './pod-owner.controll
 import { createLeadershipTerms } from './controller-term.js';
 import { jobControllers } from './job.controller.js';
 import { replicationControllerController } from './replication-controller.controller.js';
+import { statefulSetController } from './stateful-set.controller.js';
 import { hpaController, type HpaControllerOptions } from './hpa.controller.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'cronjob', 'horizontalpodautoscaling'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'statefulset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'cronjob', 'horizontalpodautoscaling'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -219,6 +220,7 @@ function wireControllers(
     factory.informerFor(Resources.nodes).addEventHandler({ onAdd: all, onUpdate: all });
     out.push(c);
   }
+  if (enabled.includes('statefulset')) out.push(statefulSetController(factory, deps, random));
   if (enabled.includes('garbagecollector')) out.push(garbageCollector(factory, deps));
   if (enabled.includes('nodelifecycle')) out.push(nodeLifecycleController(factory, deps, { nodes, leases, pods }, config));
   if (enabled.includes('taint-eviction')) {
@@ -310,7 +312,7 @@ function wireServicePods(factory: SharedInformerFactory, c: RunningControllerHan
 }
 
 /** The resources whose ownership graph the garbage collector walks. */
-const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.controllerRevisions, ControllerResources.jobs, ControllerResources.cronJobs] as const;
+const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.statefulSets, ControllerResources.controllerRevisions, ControllerResources.jobs, ControllerResources.cronJobs] as const;
 
 /** One key: every change re-walks the graph (queue de-duplicates), and a periodic pass catches the rest. */
 function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps): RunningControllerHandle {
