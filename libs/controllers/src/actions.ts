@@ -42,6 +42,7 @@ export const Resources = {
   deployments: resourceType('apps', 'v1', 'deployments', 'Deployment'),
   daemonSets: resourceType('apps', 'v1', 'daemonsets', 'DaemonSet'),
   statefulSets: resourceType('apps', 'v1', 'statefulsets', 'StatefulSet'),
+  persistentVolumeClaims: resourceType('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim'),
   controllerRevisions: resourceType('apps', 'v1', 'controllerrevisions', 'ControllerRevision'),
   jobs: resourceType('batch', 'v1', 'jobs', 'Job'),
   cronJobs: resourceType('batch', 'v1', 'cronjobs', 'CronJob'),
