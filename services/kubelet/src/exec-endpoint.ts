@@ -21,7 +21,7 @@ import {
 } from '@skiff/client';
 import { CriError, KubernetesContainerNameLabel, KubernetesPodUIDLabel, type ContainerRuntime, type ExecSession } from '@skiff/kubelet';
 
-interface PodSource {
+export interface PodSource {
   pods(): Pod[];
 }
 
@@ -32,7 +32,10 @@ export function execSubject(cluster: string, nodeName: string): string {
   return `skiff.${cluster}.kubelet.${nodeName}.exec`;
 }
 
-async function runningContainer(cri: ContainerRuntime, pods: PodSource, req: ExecRequestMessage): Promise<string> {
+/** What a session names: the container, and which of its streams the client wants. */
+export type SessionRequest = Pick<ExecRequestMessage, 'namespace' | 'pod' | 'container' | 'stdin' | 'stdout' | 'stderr'>;
+
+export async function runningContainer(cri: ContainerRuntime, pods: PodSource, req: SessionRequest): Promise<string> {
   const pod = pods.pods().find((p) => p.metadata.namespace === req.namespace && p.metadata.name === req.pod);
   if (pod === undefined) throw new EndpointError('NotFound', `pod ${req.namespace}/${req.pod} is not running on this node`);
   const all = await cri.listContainers({ labelSelector: { [KubernetesPodUIDLabel]: pod.metadata.uid ?? '', [KubernetesContainerNameLabel]: req.container }, state: 'CONTAINER_RUNNING' });
@@ -54,16 +57,20 @@ export async function serveExec(host: ServiceHost, nodeName: string, cri: Contai
         if (err instanceof CriError && (err.code === 'FailedPrecondition' || err.code === 'NotFound')) throw new EndpointError('BadRequest', err.message);
         throw err;
       });
-      const control = host.bus.createInbox();
-      const sub = host.bus.subscribe(control);
-      const stream = new KubeletExecStream(host, inbox, sub, session, req);
-      // Output must follow the `opened` reply, so the stream starts after this handler returns.
-      setImmediate(() => void stream.run());
-      const opened: ExecFromKubelet = { type: 'kubelet.exec.opened', control };
-      return opened;
+      return openSession(host, inbox, session, req);
     },
     { guard: isExecRequestMessage },
   );
+}
+
+/** Streams a started session to the apiserver's inbox (exec and attach alike); returns the `opened` reply. */
+export function openSession(host: ServiceHost, inbox: string, session: ExecSession, req: SessionRequest): ExecFromKubelet {
+  const control = host.bus.createInbox();
+  const sub = host.bus.subscribe(control);
+  const stream = new KubeletExecStream(host, inbox, sub, session, req);
+  // Output must follow the `opened` reply, so the stream starts after the handler returns.
+  setImmediate(() => void stream.run());
+  return { type: 'kubelet.exec.opened', control };
 }
 
 class KubeletExecStream {
@@ -78,7 +85,7 @@ class KubeletExecStream {
     private readonly inbox: string,
     private readonly sub: Subscription,
     private readonly session: ExecSession,
-    private readonly req: ExecRequestMessage,
+    private readonly req: SessionRequest,
   ) {
     this.lastHeardMs = host.clock.now();
   }
