@@ -87,7 +87,7 @@ async function worker(natsUrl: string, cfg: RunConfig): Promise<RunResult> {
     if (cfg.pods === 0) return base;
     const startup = await podStartup(client, clock, cfg.pods);
     const withPods = memory();
-    await deletePods(client);
+    await deletePods(client, cfg.pods);
     return { ...base, podStartup: { ...startup, heapPerPodKiB: round((withPods.heap - after.heap) / 1024 / cfg.pods, 1) } };
   } finally {
     await hollow.stop();
@@ -140,11 +140,14 @@ async function podStartup(client: ApiClient, clock: RealClock, count: number): P
   return { ...s, boundP50Ms: b.p50Ms, boundP99Ms: b.p99Ms, startedPods: latencies.size, withinSlo: latencies.size === count && s.p99Ms <= SLO.podStartupP99MsMax, withinGoal: latencies.size === count && s.p99Ms < SLO.goalP99MsMax };
 }
 
-async function deletePods(client: ApiClient): Promise<void> {
-  const list = await client.list<Pod>(Resources.pods, { namespace: NS });
-  await Promise.all(list.items.map((p) => client.delete(Resources.pods, p.metadata.name ?? '', { namespace: NS }).catch(() => undefined)));
+/** Deletes the run's pods by name (a plain list of 1000 pods is over the 1 MiB bus reply limit) and waits until none is left. */
+async function deletePods(client: ApiClient, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 50) {
+    const names = Array.from({ length: Math.min(50, count - i) }, (_, k) => `startup-${i + k}`);
+    await Promise.all(names.map((n) => client.delete(Resources.pods, n, { namespace: NS }).catch(() => undefined)));
+  }
   for (let i = 0; i < 600; i++) {
-    if ((await client.list<Pod>(Resources.pods, { namespace: NS })).items.length === 0) return;
+    if ((await client.list<Pod>(Resources.pods, { namespace: NS, limit: 1 })).items.length === 0) return;
     await sleep(200);
   }
 }
