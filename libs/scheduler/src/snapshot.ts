@@ -9,7 +9,10 @@ export class Snapshot {
   readonly nodeInfoList: readonly NodeInfo[];
   private readonly byName = new Map<string, NodeInfo>();
   private readonly imageNodes = new Map<string, number>();
-  private podLists: { readonly withAffinity: readonly NodeInfo[]; readonly withRequiredAntiAffinity: readonly NodeInfo[] } | undefined;
+  /** Lazily built lists of nodes with pods of a kind; each is dropped only when a pod of its kind comes or goes. */
+  private withAffinity: readonly NodeInfo[] | undefined;
+  private withRequiredAntiAffinity: readonly NodeInfo[] | undefined;
+  private withScoringAffinity: readonly NodeInfo[] | undefined;
 
   constructor(
     nodeInfos: readonly NodeInfo[],
@@ -40,25 +43,31 @@ export class Snapshot {
 
   /** Nodes running a pod with any (anti-)affinity term (HavePodsWithAffinityList). */
   nodesWithAffinityPods(): readonly NodeInfo[] {
-    return this.lists().withAffinity;
+    return (this.withAffinity ??= this.nodeInfoList.filter((ni) => ni.podsWithAffinity.length > 0));
+  }
+
+  /**
+   * Nodes running a pod whose terms score other pods (required or preferred affinity, preferred
+   * anti-affinity): the only existing pods InterPodAffinity's PreScore reads for an incoming pod
+   * without preferred terms of its own. Required anti-affinity alone never scores.
+   */
+  nodesWithScoringAffinityPods(): readonly NodeInfo[] {
+    return (this.withScoringAffinity ??= this.nodeInfoList.filter((ni) => ni.podsWithAffinity.some(scoresOthers)));
   }
 
   /** Nodes running a pod with a required anti-affinity term (HavePodsWithRequiredAntiAffinityList). */
   nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] {
-    return this.lists().withRequiredAntiAffinity;
+    return (this.withRequiredAntiAffinity ??= this.nodeInfoList.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0));
   }
 
-  /** The owner of the node infos added or removed a pod with affinity terms: recompute the lists. */
-  invalidatePodLists(): void {
-    this.podLists = undefined;
-  }
-
-  private lists(): NonNullable<Snapshot['podLists']> {
-    this.podLists ??= {
-      withAffinity: this.nodeInfoList.filter((ni) => ni.podsWithAffinity.length > 0),
-      withRequiredAntiAffinity: this.nodeInfoList.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0),
-    };
-    return this.podLists;
+  /**
+   * The owner of the node infos added or removed a pod with affinity terms: drop the lists that pod
+   * belongs to (all of them when no pod is named).
+   */
+  invalidatePodLists(changed?: PodInfo): void {
+    this.withAffinity = undefined;
+    if (changed === undefined || changed.requiredAntiAffinityTerms.length > 0) this.withRequiredAntiAffinity = undefined;
+    if (changed === undefined || scoresOthers(changed)) this.withScoringAffinity = undefined;
   }
 
   namespaceLabels(namespace: string): Labels | undefined {
@@ -68,6 +77,11 @@ export class Snapshot {
   nominatedPods(nodeName: string): readonly PodInfo[] {
     return this.nominated.get(nodeName) ?? [];
   }
+}
+
+/** Does an existing pod carry terms that score other pods? */
+export function scoresOthers(p: PodInfo): boolean {
+  return p.requiredAffinityTerms.length > 0 || p.preferredAffinityTerms.length > 0 || p.preferredAntiAffinityTerms.length > 0;
 }
 
 /**

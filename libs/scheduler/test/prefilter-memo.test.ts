@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@skiff/core';
 import { NodeInfo } from '../src/node-info.js';
 import { podInfoOf, type PodInfo } from '../src/pod-info.js';
-import { computePreFilterState } from '../src/plugins/inter-pod-affinity/filtering.js';
+import { computePreFilterState, updateWithPod, type InterPodAffinityState } from '../src/plugins/inter-pod-affinity/filtering.js';
 import { PreFilterMemo } from '../src/plugins/inter-pod-affinity/prefilter-memo.js';
 import { Snapshot } from '../src/snapshot.js';
 import type { Affinity } from '../src/index.js';
@@ -18,6 +18,8 @@ const anti = (color: string, key: string): Affinity => ({
 const affinity = (color: string): Affinity => ({
   podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color } }, topologyKey: ZONE }] },
 });
+
+const counts = (s: InterPodAffinityState) => ({ ns: s.namespaceLabels, existing: s.existingAntiAffinityCounts, affinity: s.affinityCounts, anti: s.antiAffinityCounts });
 
 const shapes = [
   (name: string) => pod(name, { namespace: 'a', labels: { color: 'green' }, affinity: anti('green', HOST) }),
@@ -57,20 +59,23 @@ describe('PreFilterMemo', () => {
       for (const shape of shapes) {
         const incoming = podInfoOf(shape(`incoming-${step}`));
         if (!PreFilterMemo.applies(incoming)) continue;
-        expect(memo.compute(incoming, snapshot), `step ${step}`).toEqual(computePreFilterState(incoming, snapshot));
+        expect(counts(memo.compute(incoming, snapshot)), `step ${step}`).toEqual(counts(computePreFilterState(incoming, snapshot)));
       }
     }
   });
 
-  it('hands out copies: a cycle changing its counts leaves the memo alone', () => {
+  it('hands out a frozen state: a cycle changes a clone, never the memo', () => {
     const n = new NodeInfo(node('n0'));
     n.addPod(podInfoOf(shapes[0]!('existing')));
     const snapshot = new Snapshot([n]);
     const memo = new PreFilterMemo();
     const incoming = podInfoOf(shapes[0]!('incoming'));
-    const first = memo.compute(incoming, snapshot);
-    first.antiAffinityCounts.add(HOST, 'n0', -1);
-    expect(memo.compute(incoming, snapshot)).toEqual(computePreFilterState(incoming, snapshot));
+    const shared = memo.compute(incoming, snapshot);
+    expect(() => updateWithPod(shared, incoming, n.pods[0]!, n, snapshot, -1)).toThrow(/clone/);
+    const copy = shared.clone();
+    updateWithPod(copy, incoming, n.pods[0]!, n, snapshot, -1);
+    expect(copy.antiAffinityCounts.size).toBe(0);
+    expect(counts(memo.compute(incoming, snapshot))).toEqual(counts(computePreFilterState(incoming, snapshot)));
   });
 
   it('does not apply to pods without terms or with a namespaceSelector', () => {

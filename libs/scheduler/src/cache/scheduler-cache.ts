@@ -221,14 +221,14 @@ export class SchedulerCache {
       this.nodes.set(nodeName, ni);
     }
     ni.addPod(info);
-    if (hasAffinityTerms(info)) this.cached?.snapshot.invalidatePodLists();
+    if (hasAffinityTerms(info)) this.cached?.snapshot.invalidatePodLists(info);
   }
 
   private unplace(state: PodState): void {
     const ni = this.nodes.get(state.nodeName);
     if (ni === undefined) return;
     ni.removePod(state.info.key);
-    if (hasAffinityTerms(state.info)) this.cached?.snapshot.invalidatePodLists();
+    if (hasAffinityTerms(state.info)) this.cached?.snapshot.invalidatePodLists(state.info);
     if (ni.pods.length === 0 && !this.knownNodes.has(state.nodeName)) this.nodes.delete(state.nodeName);
   }
 }

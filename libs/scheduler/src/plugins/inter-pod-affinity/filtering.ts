@@ -67,6 +67,9 @@ export class TopologyCounts {
 }
 
 export class InterPodAffinityState implements StateData {
+  /** Shared across cycles (PreFilterMemo): AddPod/RemovePod must work on a clone, as the framework's do. */
+  frozen = false;
+
   constructor(
     readonly namespaceLabels: Labels | undefined,
     readonly existingAntiAffinityCounts = new TopologyCounts(),
@@ -93,6 +96,7 @@ export function podMatchesAllAffinityTerms(terms: readonly AffinityTerm[], other
 
 /** Adds (delta 1) or removes (delta -1) one existing pod's contribution to the counts. */
 export function updateWithPod(state: InterPodAffinityState, pod: PodInfo, other: PodInfo, nodeInfo: NodeInfo, snapshot: Snapshot, delta: number): void {
+  if (state.frozen) throw new Error('InterPodAffinity: shared PreFilter state changed in place; clone the CycleState first');
   const labels = nodeInfo.labels;
   for (const t of other.requiredAntiAffinityTerms) {
     if (affinityTermMatches(t, pod.namespace, pod.labels, state.namespaceLabels)) bump(state.existingAntiAffinityCounts, labels, t.topologyKey, delta);

@@ -9,7 +9,7 @@ import { affinityTermMatches } from '../../helpers/affinity-term.js';
 import { MAX_NODE_SCORE } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../node-info.js';
 import type { PodInfo } from '../../pod-info.js';
-import type { Snapshot } from '../../snapshot.js';
+import { scoresOthers, type Snapshot } from '../../snapshot.js';
 import type { Labels } from '../../types.js';
 
 /** topologyKey -> topology value -> score. */
@@ -33,22 +33,17 @@ function processRequired(score: TopologyScore, terms: readonly AffinityTerm[], t
   for (const t of terms) if (affinityTermMatches(t, target.namespace, target.labels, targetNsLabels)) add(score, labels, t.topologyKey, weight);
 }
 
-/** Does an existing pod carry terms that score other pods (required or preferred affinity, preferred anti-affinity)? */
-function movesScores(other: PodInfo): boolean {
-  return other.requiredAffinityTerms.length > 0 || other.preferredAffinityTerms.length > 0 || other.preferredAntiAffinityTerms.length > 0;
-}
-
 export function computeTopologyScore(pod: PodInfo, snapshot: Snapshot, hardPodAffinityWeight: number): TopologyScore {
   const score: TopologyScore = new Map();
   const hasPreferred = pod.preferredAffinityTerms.length > 0 || pod.preferredAntiAffinityTerms.length > 0;
   const podNsLabels = snapshot.namespaceLabels(pod.namespace);
-  for (const nodeInfo of hasPreferred ? snapshot.nodeInfoList : snapshot.nodesWithAffinityPods()) {
+  // Without preferred terms of its own, only existing pods whose terms score others can move the
+  // score (required anti-affinity alone, the common case, never does).
+  for (const nodeInfo of hasPreferred ? snapshot.nodeInfoList : snapshot.nodesWithScoringAffinityPods()) {
     const labels = nodeInfo.labels;
     if (labels === undefined) continue;
-    // Without preferred terms of its own, only existing pods with affinity can move the score.
     for (const other of hasPreferred ? nodeInfo.pods : nodeInfo.podsWithAffinity) {
-      // Required anti-affinity alone (the common case) never moves a score: skip such pods cheaply.
-      if (!hasPreferred && !movesScores(other)) continue;
+      if (!hasPreferred && !scoresOthers(other)) continue;
       if (hasPreferred) {
         const otherNsLabels = snapshot.namespaceLabels(other.namespace);
         processTerms(score, pod.preferredAffinityTerms, other, otherNsLabels, labels, 1);
