@@ -37,3 +37,6 @@ export * from './hpa/pod-metrics.js';
 export * from './job/job.sync.js';
 export * from './job/ttl-after-finished.sync.js';
 export * from './cronjob/cronjob.sync.js';
+export * from './stateful-set/stateful-set.sync.js';
+export * from './stateful-set/stateful-set-util.js';
+export { revisionTemplate, statefulSetPatch } from './stateful-set/stateful-set-history.js';
