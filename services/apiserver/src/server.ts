@@ -25,6 +25,7 @@ import { createApiMetrics, type ApiMetrics } from './http/metrics.js';
 import type { Registry } from './http/registry.js';
 import { startNatsApi, type NatsApi } from './nats/api-endpoints.js';
 import { kubeletPodExec } from './nats/kubelet-exec.js';
+import { kubeletPodAttach } from './nats/kubelet-attach.js';
 import { ensurePki, type Pki } from './tls/pki.js';
 import { versionInfo } from './version.js';
 
@@ -135,8 +136,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     : createHttpServer(front.listener);
   // Node's requestTimeout bounds receiving a request (slow bodies), not the response: watches,
   // whose requests end at once, stream for as long as their clients want.
-  // pods/exec: WebSocket upgrades go to the pod's kubelet over NATS.
-  const exec = execUpgrade({ core: () => core, authenticator, logger, exec: opts.nats === undefined ? undefined : kubeletPodExec(opts.nats.bus, opts.nats.cluster, clock) });
+  // pods/exec and pods/attach: WebSocket upgrades go to the pod's kubelet over NATS.
+  const exec = execUpgrade({
+    core: () => core,
+    authenticator,
+    logger,
+    exec: opts.nats === undefined ? undefined : kubeletPodExec(opts.nats.bus, opts.nats.cluster, clock),
+    attach: opts.nats === undefined ? undefined : kubeletPodAttach(opts.nats.bus, opts.nats.cluster, clock),
+  });
   server.on('upgrade', exec.listener);
   server.on('clientError', (err, socket) => {
     logger.debug({ err }, 'client error');

@@ -1,11 +1,12 @@
-// Adapter: pods/exec over WebSocket, on the HTTP(S) server's `upgrade` event (node:http hands every
-// request with an Upgrade header there, not to the request listener).
+// Adapter: pods/exec and pods/attach over WebSocket, on the HTTP(S) server's `upgrade` event
+// (node:http hands every request with an Upgrade header there, not to the request listener). Both
+// speak the same remote-command protocol; attach names no command and ends with Success.
 //
 //   request --authn, path, pod, checks--> (HTTP Status on any failure, before the upgrade)
 //     --kubelet says opened--> upgraded (WebSocket, remote-command.ts framing)
 //     --exit | error | either side gone--> closed (channel 3 Status, then close 1000)
 //
-// Authorization: Kubernetes checks `create` on pods/exec for the WebSocket GET as for the POST
+// Authorization: Kubernetes checks `create` on pods/exec (pods/attach) for the WebSocket GET as for the POST
 // (AuthorizePodWebsocketUpgradeCreatePermission); Skiff's authenticated users are all admin until
 // RBAC exists (authn.ts), so the request is only authenticated here. The SPDY/3.1 upgrade of older
 // clients is answered with a 400 Status after the same checks: kubectl 1.30+ tries WebSocket first
@@ -17,7 +18,8 @@ import type { Logger } from '@skiff/actors';
 import type { KubeObject } from '@skiff/api';
 import { ApiError, unauthorizedStatus } from '@skiff/apimachinery';
 import type { ApiCore } from '../core/index.js';
-import { execTarget, type ExecStream, type ExecTarget, type PodExecSource } from '../core/subresources/exec.js';
+import { execTarget, type ExecStream, type PodExecSource } from '../core/subresources/exec.js';
+import { attachTarget, type PodAttachSource } from '../core/subresources/attach.js';
 import type { Authenticator, UserInfo } from './authn.js';
 import { Channel, errorStatus, exitStatus, frame, negotiateProtocol, offeredProtocols, parseClientFrame, type RemoteCommandProtocol } from './remote-command.js';
 import { parsePath } from './route.js';
@@ -28,6 +30,8 @@ export interface ExecUpgradeOptions {
   readonly authenticator: Authenticator;
   /** The kubelet side; undefined when the server runs without NATS (exec answers 503). */
   readonly exec: PodExecSource | undefined;
+  /** The kubelet side of pods/attach; undefined answers 503 as for exec. */
+  readonly attach?: PodAttachSource | undefined;
   readonly logger: Logger;
 }
 
@@ -75,12 +79,20 @@ export function execUpgrade(opts: ExecUpgradeOptions): ExecUpgrade {
 }
 
 /** Everything that can fail before the upgrade: path, credentials, pod, query, the kubelet's answer. */
-async function prepare(opts: ExecUpgradeOptions, req: IncomingMessage): Promise<{ stream: ExecStream; protocol: RemoteCommandProtocol; target: ExecTarget }> {
+/** What a session is about, for its final Status and the logs (attach has no command). */
+interface SessionTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly command: readonly string[];
+}
+
+async function prepare(opts: ExecUpgradeOptions, req: IncomingMessage): Promise<{ stream: ExecStream; protocol: RemoteCommandProtocol; target: SessionTarget }> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const route = parsePath(url.pathname);
   const path = route.type === 'resource' ? route.path : undefined;
-  if (path?.group !== '' || path.version !== 'v1' || path.resource !== 'pods' || path.subresource !== 'exec' || path.namespace === undefined || path.name === undefined) {
-    throw apiError(failureStatus(400, 'only pods/exec can be upgraded on this server (WebSocket, v5.channel.k8s.io)'));
+  const sub = path?.subresource;
+  if (path?.group !== '' || path.version !== 'v1' || path.resource !== 'pods' || (sub !== 'exec' && sub !== 'attach') || path.namespace === undefined || path.name === undefined) {
+    throw apiError(failureStatus(400, 'only pods/exec and pods/attach can be upgraded on this server (WebSocket, v5.channel.k8s.io)'));
   }
   if (req.method !== 'GET' && req.method !== 'POST') throw apiError(failureStatus(405, 'the server does not allow this method on the requested resource', {}));
   const auth = opts.authenticator.authenticate(header(req, 'authorization'));
@@ -88,14 +100,26 @@ async function prepare(opts: ExecUpgradeOptions, req: IncomingMessage): Promise<
   const core = opts.core();
   if (core === undefined) throw apiError(failureStatus(503, 'the API server is starting'));
   const pod = await getPod(core, path.namespace, path.name, auth.user);
-  const target = execTarget(pod, url.searchParams);
+  const { target, open } = sessionOf(opts, sub, pod, url.searchParams);
   if (header(req, 'upgrade')?.toLowerCase() !== 'websocket') {
-    throw apiError(failureStatus(400, `Skiff serves exec over WebSocket only (${PROTOCOL_LIST}); upgrade ${JSON.stringify(header(req, 'upgrade') ?? '')} is not supported`));
+    throw apiError(failureStatus(400, `Skiff serves ${sub} over WebSocket only (${PROTOCOL_LIST}); upgrade ${JSON.stringify(header(req, 'upgrade') ?? '')} is not supported`));
   }
   const protocol = negotiateProtocol(offeredProtocols(req.headers['sec-websocket-protocol']));
-  if (protocol === undefined) throw apiError(failureStatus(400, `exec needs one of the WebSocket subprotocols ${PROTOCOL_LIST}`));
-  if (opts.exec === undefined) throw apiError(failureStatus(503, 'exec needs the kubelets, and this API server runs without NATS'));
-  return { stream: await opts.exec(target), protocol, target };
+  if (protocol === undefined) throw apiError(failureStatus(400, `${sub} needs one of the WebSocket subprotocols ${PROTOCOL_LIST}`));
+  if (open === undefined) throw apiError(failureStatus(503, `${sub} needs the kubelets, and this API server runs without NATS`));
+  return { stream: await open(), protocol, target };
+}
+
+/** The subresource's checks (a 400 before any upgrade) and how to open its session, when this server can. */
+function sessionOf(opts: ExecUpgradeOptions, subresource: 'exec' | 'attach', pod: KubeObject, query: URLSearchParams): { target: SessionTarget; open: (() => Promise<ExecStream>) | undefined } {
+  if (subresource === 'exec') {
+    const exec = execTarget(pod, query);
+    const source = opts.exec;
+    return { target: exec, open: source === undefined ? undefined : () => source(exec) };
+  }
+  const attach = attachTarget(pod, query);
+  const source = opts.attach;
+  return { target: { ...attach, command: [] }, open: source === undefined ? undefined : () => source(attach) };
 }
 
 const PROTOCOL_LIST = 'v5.channel.k8s.io, v4.channel.k8s.io';
@@ -107,7 +131,7 @@ async function getPod(core: ApiCore, namespace: string, name: string, user: User
 }
 
 /** Streams one session: client frames to the kubelet, the kubelet's output to the client, then the status. */
-async function pump(ws: WebSocket, stream: ExecStream, protocol: RemoteCommandProtocol, target: ExecTarget, logger: Logger): Promise<void> {
+async function pump(ws: WebSocket, stream: ExecStream, protocol: RemoteCommandProtocol, target: SessionTarget, logger: Logger): Promise<void> {
   ws.on('message', (data: RawData, isBinary: boolean) => {
     const problem = isBinary ? onClientFrame(ws, stream, protocol, toBytes(data)) : 'text messages are not part of the protocol';
     if (problem !== undefined) {

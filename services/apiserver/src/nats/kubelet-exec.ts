@@ -13,32 +13,36 @@ import {
   type ExecRequestMessage,
   type ExecToKubelet,
 } from '@skiff/client';
-import { decode, DecodeError, encode, isEndOfStream, isErrorReply, NoRespondersError, TimeoutError, type Bus, type Msg } from '@skiff/bus';
+import { decode, DecodeError, encode, isEndOfStream, isErrorReply, NoRespondersError, TimeoutError, type Bus, type Envelope, type Msg } from '@skiff/bus';
 import type { Clock, TimerId } from '@skiff/core';
 import { fail } from '../core/errors.js';
 import { badRequest, internalError, serviceUnavailable } from '../core/status.js';
-import type { ExecEvent, ExecStream, ExecTarget, PodExecSource } from '../core/subresources/exec.js';
+import type { ExecEvent, ExecStream, PodExecSource } from '../core/subresources/exec.js';
 
 export function kubeletPodExec(bus: Bus, cluster: string, clock: Clock): PodExecSource {
-  return async (target) => {
-    const subject = `skiff.${cluster}.kubelet.${target.node}.exec`;
+  return (target) => {
     const request: ExecRequestMessage = { v: 1, type: 'kubelet.exec', ...target, command: [...target.command] };
-    const stream = bus.requestStream(subject, encode(request), { idleTimeoutMs: EXEC_IDLE_TIMEOUT_MS })[Symbol.asyncIterator]();
-    const first = await stream.next().catch((err: unknown) => {
-      if (err instanceof NoRespondersError || err instanceof TimeoutError) fail(serviceUnavailable(`the kubelet of node ${target.node} does not answer`));
-      throw err;
-    });
-    if (first.done === true || isEndOfStream(first.value)) fail(internalError(`the kubelet of node ${target.node} ended the exec stream at once`));
-    const env = decode(first.value.data);
-    if (isErrorReply(env)) {
-      void stream.return?.();
-      // The pod is not on that kubelet (yet) or its container does not run: the caller's to fix, as in Kubernetes.
-      fail(env.code === 'NotFound' || env.code === 'BadRequest' ? badRequest(env.message) : internalError(env.message));
-    }
-    const opened = asExecFromKubelet(env);
-    if (opened?.type !== 'kubelet.exec.opened') fail(internalError(`the kubelet of node ${target.node} answered exec with ${env.type}`));
-    return new NatsExecStream(bus, clock, opened.control, stream, target);
+    return openKubeletStream(bus, clock, `skiff.${cluster}.kubelet.${target.node}.exec`, request, target.node);
   };
+}
+
+/** Sends the request that starts a session (exec or attach) and waits for `opened`; errors become the HTTP answer. */
+export async function openKubeletStream(bus: Bus, clock: Clock, subject: string, request: Envelope, node: string): Promise<ExecStream> {
+  const stream = bus.requestStream(subject, encode(request), { idleTimeoutMs: EXEC_IDLE_TIMEOUT_MS })[Symbol.asyncIterator]();
+  const first = await stream.next().catch((err: unknown) => {
+    if (err instanceof NoRespondersError || err instanceof TimeoutError) fail(serviceUnavailable(`the kubelet of node ${node} does not answer`));
+    throw err;
+  });
+  if (first.done === true || isEndOfStream(first.value)) fail(internalError(`the kubelet of node ${node} ended the ${request.type} stream at once`));
+  const env = decode(first.value.data);
+  if (isErrorReply(env)) {
+    void stream.return?.();
+    // The pod is not on that kubelet (yet) or its container does not run: the caller's to fix, as in Kubernetes.
+    fail(env.code === 'NotFound' || env.code === 'BadRequest' ? badRequest(env.message) : internalError(env.message));
+  }
+  const opened = asExecFromKubelet(env);
+  if (opened?.type !== 'kubelet.exec.opened') fail(internalError(`the kubelet of node ${node} answered ${request.type} with ${env.type}`));
+  return new NatsExecStream(bus, clock, opened.control, stream, node);
 }
 
 class NatsExecStream implements ExecStream {
@@ -53,7 +57,7 @@ class NatsExecStream implements ExecStream {
     private readonly clock: Clock,
     private readonly control: string,
     private readonly stream: AsyncIterator<Msg>,
-    private readonly target: ExecTarget,
+    private readonly node: string,
   ) {
     this.events = this.read();
     this.ping();
@@ -113,11 +117,11 @@ class NatsExecStream implements ExecStream {
         result = await this.stream.next();
       } catch (err) {
         if (this.done) return undefined;
-        const why = err instanceof TimeoutError ? `the kubelet of node ${this.target.node} went silent` : String(err);
+        const why = err instanceof TimeoutError ? `the kubelet of node ${this.node} went silent` : String(err);
         return { type: 'error', message: `exec: ${why}` };
       }
       if (result.done === true || isEndOfStream(result.value)) {
-        return this.done ? undefined : { type: 'error', message: `exec: the kubelet of node ${this.target.node} ended the stream without an exit code` };
+        return this.done ? undefined : { type: 'error', message: `exec: the kubelet of node ${this.node} ended the stream without an exit code` };
       }
       const event = this.eventOf(result.value);
       if (event !== undefined) return event;

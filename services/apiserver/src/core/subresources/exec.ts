@@ -42,7 +42,7 @@ export interface ExecStream {
 /** Where an exec runs: the pod's kubelet (Skiff: NATS, nats/kubelet-exec.ts). Throws ApiError. */
 export type PodExecSource = (target: ExecTarget) => Promise<ExecStream>;
 
-interface PodShape {
+export interface PodShape {
   readonly metadata?: { readonly name?: string; readonly namespace?: string };
   readonly spec?: {
     readonly nodeName?: string;
@@ -53,7 +53,7 @@ interface PodShape {
 }
 
 /** Kubernetes reads boolean query parameters with strconv.ParseBool. */
-function flag(query: URLSearchParams, name: string): boolean {
+export function flag(query: URLSearchParams, name: string): boolean {
   const v = query.get(name);
   return v !== null && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v);
 }
@@ -74,7 +74,7 @@ export function execTarget(object: KubeObject, query: URLSearchParams): ExecTarg
   return { namespace: pod.metadata?.namespace ?? 'default', pod: name, node, container, command, stdin, stdout, stderr, tty: flag(query, 'tty') };
 }
 
-function containerOf(pod: PodShape, asked: string): string {
+export function containerOf(pod: PodShape, asked: string): string {
   const name = pod.metadata?.name ?? '';
   const containers = pod.spec?.containers ?? [];
   if (asked === '') {
