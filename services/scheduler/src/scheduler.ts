@@ -98,9 +98,9 @@ export async function startScheduler(opts: SchedulerOptions): Promise<Scheduler>
   const tracker = new PodTracker(host, { ...opts.queue });
   wireInformers(factory, { cache, queue, tracker, schedulerName });
 
-  const state = { nextStartNodeIndex: 0, bound: 0, stopped: false };
+  const state = { nextStartNodeIndex: 0, bound: 0, stopped: false, sliceStartMs: clock.now() };
   const ctx: CycleContext = { client, recorder, framework, cache, queue, tracker, random: opts.random, state, log };
-  const loop = host.spawn(schedulerLoopMachine, { id: `scheduler-loop-${schedulerName}`, input: { cycle: () => runCycle(ctx), idlePollMs: opts.idlePollMs ?? 1_000 } });
+  const loop = host.spawn(schedulerLoopMachine, { id: `scheduler-loop-${schedulerName}`, input: { cycle: () => yieldBetweenCycles(ctx).then(() => runCycle(ctx)), idlePollMs: opts.idlePollMs ?? 1_000 } });
   wake = () => loop.send({ type: 'WAKE' });
 
   factory.start();
@@ -246,8 +246,24 @@ interface CycleContext {
   readonly queue: SchedulingQueue;
   readonly tracker: PodTracker;
   readonly random: Random;
-  readonly state: { nextStartNodeIndex: number; bound: number; stopped: boolean };
+  readonly state: { nextStartNodeIndex: number; bound: number; stopped: boolean; sliceStartMs: number };
   readonly log: ServiceHost['logger'];
+}
+
+/** Cycles run back to back for at most this long before the loop lets other work in. */
+export const CYCLE_SLICE_MS = 20;
+
+/**
+ * Cycles chain through promise callbacks, which never give the event loop a turn: with a long
+ * queue the loop would starve everything else in the process (binding answers, informer events,
+ * the API server when it shares the process). kube-scheduler's loop is a goroutine of its own; here
+ * it yields once per slice.
+ */
+async function yieldBetweenCycles(ctx: CycleContext): Promise<void> {
+  const now = ctx.client.clock.now();
+  if (now - ctx.state.sliceStartMs < CYCLE_SLICE_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  ctx.state.sliceStartMs = ctx.client.clock.now();
 }
 
 /** One scheduling cycle (schedule_one.go ScheduleOne); true when a pod was popped. */
