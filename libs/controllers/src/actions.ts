@@ -43,6 +43,8 @@ export const Resources = {
   daemonSets: resourceType('apps', 'v1', 'daemonsets', 'DaemonSet'),
   statefulSets: resourceType('apps', 'v1', 'statefulsets', 'StatefulSet'),
   persistentVolumeClaims: resourceType('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim'),
+  persistentVolumes: resourceType('', 'v1', 'persistentvolumes', 'PersistentVolume', false),
+  storageClasses: resourceType('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
   controllerRevisions: resourceType('apps', 'v1', 'controllerrevisions', 'ControllerRevision'),
   jobs: resourceType('batch', 'v1', 'jobs', 'Job'),
   cronJobs: resourceType('batch', 'v1', 'cronjobs', 'CronJob'),
