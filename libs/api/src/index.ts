@@ -38,6 +38,8 @@ export * from './schema/pod.schema.js';
 export * from './schema/core.schema.js';
 export * from './schema/apps.schema.js';
 export * from './schema/replication-controller.schema.js';
+export * from './schema/storage.schema.js';
+export { accessModesString, isDefaultStorageClass, IS_DEFAULT_CLASS_ANNOTATION } from './registry/storage.resource.js';
 export * from './schema/stateful-set.schema.js';
 export * from './schema/groups.schema.js';
 export * from './schema/metrics.schema.js';

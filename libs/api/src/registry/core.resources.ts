@@ -15,6 +15,7 @@ import { validateService } from '../validation/service.validation.js';
 import { defineResource, statusSub } from './define-resource.js';
 import * as fs from './field-selectors.js';
 import { replicationControllerResource } from './replication-controller.resource.js';
+import { persistentVolumeClaimResource, persistentVolumeResource } from './storage.resource.js';
 import { normalizeClusterIPs, patchAllocatedServiceValues } from './service.strategy.js';
 
 const core1 = { group: '', version: 'v1' } as const;
@@ -190,4 +191,6 @@ export const coreResources = [
     row: printers.resourceQuotaRow,
   }),
   replicationControllerResource,
+  persistentVolumeResource,
+  persistentVolumeClaimResource,
 ];

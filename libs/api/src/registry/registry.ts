@@ -4,6 +4,7 @@ import { appsResources } from './apps.resources.js';
 import { coreResources } from './core.resources.js';
 import * as groups from './groups.resources.js';
 import { metricsResources } from './metrics.resources.js';
+import { storageClassResource } from './storage.resource.js';
 
 /** Served resources; groups in the order Kubernetes' discovery lists them. */
 export const resources: readonly ResourceInfo[] = [
@@ -18,6 +19,7 @@ export const resources: readonly ResourceInfo[] = [
   ...groups.schedulingResources,
   ...groups.coordinationResources,
   ...groups.discoveryResources,
+  storageClassResource,
   ...metricsResources,
 ];
 
