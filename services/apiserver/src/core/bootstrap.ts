@@ -3,7 +3,9 @@
 // - namespaces default, kube-system, kube-public, kube-node-lease, each with its `default`
 //   ServiceAccount (Kubernetes' serviceaccounts controller makes these; see create.ts);
 // - the system priority classes system-node-critical and system-cluster-critical;
-// - the `kubernetes` Service in default: the first address of the service range, port 443.
+// - the `kubernetes` Service in default: the first address of the service range, port 443;
+// - the default StorageClass `standard` (as kind clusters ship one), served by the
+//   controller-manager's local-path provisioner.
 
 import type { KubeObject } from '@skiff/api';
 import type { CoreContext } from './context.js';
@@ -12,6 +14,7 @@ import { isApiError } from './errors.js';
 import { SYSTEM_PRIORITY_CLASSES } from './admission/priority.js';
 import { SYSTEM_USER } from './namespace-deletion.js';
 import { firstServiceIp } from './service-ips.js';
+import { defaultStorageClassObject } from './default-storage-class-object.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
@@ -45,7 +48,7 @@ export function bootstrapObjects(ctx: CoreContext, opts: BootstrapOptions): Kube
       sessionAffinity: 'None',
     },
   } as KubeObject;
-  return [...namespaces, ...classes, service];
+  return [...namespaces, ...classes, service, defaultStorageClassObject()];
 }
 
 /** Creates each bootstrap object unless it exists; never fails on AlreadyExists (another replica won). */

@@ -1,0 +1,19 @@
+// The StorageClass every cluster starts with, as kind's clusters ship `standard` backed by a
+// local-path provisioner. Binding is Immediate: every Skiff node of a cluster runs on one host
+// and sees the same volume folders, so a claim need not wait for its pod's node to be chosen
+// (WaitForFirstConsumer exists for node-local disks on distinct machines).
+import { IS_DEFAULT_CLASS_ANNOTATION, type KubeObject } from '@skiff/api';
+
+/** The provisioner name the controller-manager's local-path provisioner answers to. */
+export const LOCAL_PATH_PROVISIONER = 'skiff.dev/local-path';
+
+export function defaultStorageClassObject(): KubeObject {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { [IS_DEFAULT_CLASS_ANNOTATION]: 'true' } },
+    provisioner: LOCAL_PATH_PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  } as KubeObject;
+}
