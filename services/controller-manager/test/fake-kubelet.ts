@@ -10,6 +10,8 @@ export interface FakeKubelet {
   kill(nodeName: string): void;
   /** Reports this pod (namespace/name) Ready=False from now on (a failing readiness probe). */
   failReadiness(podKey: string): void;
+  /** Reports this pod Ready=True again. */
+  restoreReadiness(podKey: string): void;
   stop(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export function startFakeKubelet(client: ApiClient, nodes: readonly string[], pe
   return {
     kill: (node) => dead.add(node),
     failReadiness: (podKey) => unready.add(podKey),
+    restoreReadiness: (podKey) => unready.delete(podKey),
     stop: async () => {
       stopped = true;
       await loop;

@@ -1,0 +1,169 @@
+// The StatefulSet controller end to end with the Kubernetes docs' StatefulSet Basics tutorial:
+// real nats-server, store, API server and kubectl applying web.yaml (headless Service nginx and
+// StatefulSet web); the test binds pods and reports them Ready (fake-kubelet.ts). kubectl rollout
+// status says "partitioned roll out" because the partition defaults to 0, as in the tutorial.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Resources, type KubeObject } from '@skiff/client';
+import type { Pod } from '@skiff/api';
+import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
+
+type PodObj = Pod & KubeObject;
+
+const WEB_YAML = `apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: "nginx"
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+`;
+
+let cluster: TestCluster;
+let kubelet: FakeKubelet;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'skiff-sts-'));
+  cluster = await startTestCluster();
+  await registerNode(cluster.client, 'node-1');
+  kubelet = startFakeKubelet(cluster.client, ['node-1']);
+  const kcm = await cluster.startControllerManager('kcm-1', { controllers: ['statefulset', 'garbagecollector'] });
+  await kcm.manager.whenLeading();
+}, 60_000);
+
+afterAll(async () => {
+  await kubelet?.stop();
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+const livePods = async (): Promise<PodObj[]> => (await cluster.client.list<PodObj>(Resources.pods, { namespace: 'default', labelSelector: 'app=nginx' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
+const isReady = (p: PodObj): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const names = (pods: readonly PodObj[]): string[] => pods.map((p) => p.metadata.name ?? '').sort();
+const image = (p: PodObj | undefined): string => p?.spec?.containers[0]?.image ?? '';
+
+async function kubectlOk(args: string[]): Promise<string> {
+  const r = await cluster.kubectl(args);
+  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+  return r.stdout;
+}
+
+async function readyPods(want: readonly string[]): Promise<PodObj[]> {
+  return eventually(async () => {
+    const pods = await livePods();
+    return names(pods).join(',') === [...want].sort().join(',') && pods.every(isReady) ? pods : undefined;
+  }, `ready pods ${want.join(',')}`, 60_000);
+}
+
+/** The set's pod deletions recorded as Events, in the order the API server stored them. */
+async function deletedInOrder(): Promise<string[]> {
+  const events = (await cluster.client.list<KubeObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>(Resources.events, { namespace: 'default' })).items;
+  return events
+    .filter((e) => e.involvedObject?.name === 'web' && e.reason === 'SuccessfulDelete')
+    .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+    .map((e) => /delete Pod (web-\d+) in StatefulSet web successful/.exec(e.message ?? '')?.[1] ?? '');
+}
+
+describe('StatefulSet controller (StatefulSet Basics)', () => {
+  it('creates web-0, and web-1 only once web-0 is Running and Ready', async () => {
+    kubelet.failReadiness('default/web-0');
+    const file = join(dir, 'web.yaml');
+    writeFileSync(file, WEB_YAML);
+    const applied = await kubectlOk(['apply', '-f', file]);
+    expect(applied).toContain('service/nginx created');
+    expect(applied).toContain('statefulset.apps/web created');
+    // web-0 runs but is not Ready, and the controller has seen it so: no web-1 yet.
+    await eventually(async () => {
+      const [web0] = await livePods();
+      return web0?.status?.phase === 'Running' ? true : undefined;
+    }, 'web-0 Running, not Ready');
+    await eventually(async () => ((await kubectlOk(['get', 'sts', 'web', '-o', 'jsonpath={.status.replicas}/{.status.readyReplicas}'])) === '1/0' ? true : undefined), 'status 1 replica, 0 ready');
+    expect(names(await livePods())).toEqual(['web-0']);
+    kubelet.restoreReadiness('default/web-0');
+    const pods = await readyPods(['web-0', 'web-1']);
+    const web1 = pods.find((p) => p.metadata.name === 'web-1')!;
+    expect(web1.spec).toMatchObject({ hostname: 'web-1', subdomain: 'nginx' });
+    expect(web1.metadata.labels).toMatchObject({ app: 'nginx', 'statefulset.kubernetes.io/pod-name': 'web-1', 'apps.kubernetes.io/pod-index': '1' });
+    expect(web1.spec?.volumes?.find((v) => v.name === 'www')).toBeDefined();
+    await eventually(async () => ((await kubectlOk(['get', 'sts', 'web', '--no-headers'])).match(/^web\s+2\/2\s/) ? true : undefined), 'READY 2/2');
+    const described = await kubectlOk(['describe', 'sts', 'web']);
+    expect(described).toContain('create Pod web-0 in StatefulSet web successful');
+    expect(described).toContain('create Pod web-1 in StatefulSet web successful');
+  }, 120_000);
+
+  it('kubectl scale sts web --replicas=5 then 3: up in order, down from the highest ordinal', async () => {
+    await kubectlOk(['scale', 'sts', 'web', '--replicas=5']);
+    await readyPods(['web-0', 'web-1', 'web-2', 'web-3', 'web-4']);
+    await kubectlOk(['scale', 'sts', 'web', '--replicas=3']);
+    await readyPods(['web-0', 'web-1', 'web-2']);
+    expect(await deletedInOrder()).toEqual(['web-4', 'web-3']);
+    expect(await kubectlOk(['rollout', 'status', 'sts/web', '--timeout=60s'])).toContain('partitioned roll out complete: 3 new pods have been updated...');
+  }, 120_000);
+
+  it('a patched image rolls from web-2 down; rollout history and undo bring the old one back', async () => {
+    const patch = '[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"registry.k8s.io/nginx-slim:0.21"}]';
+    expect(await kubectlOk(['patch', 'statefulset', 'web', '--type=json', `-p=${patch}`])).toContain('statefulset.apps/web patched');
+    expect(await kubectlOk(['rollout', 'status', 'sts/web', '--timeout=90s'])).toContain('partitioned roll out complete: 3 new pods have been updated...');
+    const pods = await readyPods(['web-0', 'web-1', 'web-2']);
+    expect(pods.map(image)).toEqual(['registry.k8s.io/nginx-slim:0.21', 'registry.k8s.io/nginx-slim:0.21', 'registry.k8s.io/nginx-slim:0.21']);
+    expect(await deletedInOrder()).toEqual(['web-4', 'web-3', 'web-2', 'web-1', 'web-0']);
+    const history = await kubectlOk(['rollout', 'history', 'sts/web']);
+    expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await kubectlOk(['rollout', 'undo', 'sts/web'])).toContain('statefulset.apps/web rolled back');
+    expect(await kubectlOk(['rollout', 'status', 'sts/web', '--timeout=90s'])).toContain('partitioned roll out complete: 3 new pods have been updated...');
+    await eventually(async () => {
+      const now = await livePods();
+      return now.length === 3 && now.every((p) => image(p) === 'registry.k8s.io/nginx-slim:0.24' && isReady(p)) ? true : undefined;
+    }, 'all pods back on nginx-slim:0.24', 60_000);
+    expect(await kubectlOk(['rollout', 'history', 'sts/web'])).toMatch(/REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
+  }, 240_000);
+
+  it('deleting the StatefulSet deletes its pods', async () => {
+    await kubectlOk(['delete', 'sts', 'web']);
+    await eventually(async () => ((await livePods()).length === 0 ? true : undefined), 'no pods', 60_000);
+  }, 120_000);
+});
