@@ -63,8 +63,10 @@ export class ContainerStdio {
 
   /** One chunk the container wrote (its log has it too). */
   output(stream: LogStream, data: Uint8Array): void {
-    if (this.ended) return;
-    const chunk: Chunk = { stream, data: Uint8Array.from(data) };
+    // Nobody to hand it to: the log alone has it (the common case, so no work here).
+    if (this.ended || (this.held === undefined && this.sessions.size === 0)) return;
+    // A child's pipe hands out a fresh Buffer per chunk, so keeping a reference is safe.
+    const chunk: Chunk = { stream, data };
     if (this.held !== undefined) this.hold(chunk);
     for (const s of this.sessions) this.deliver(s, chunk);
   }
