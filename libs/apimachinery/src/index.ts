@@ -8,6 +8,7 @@ export * from './label-selector.js';
 export * from './label-selector-parser.js';
 export * from './field-selector.js';
 export * from './quantity.js';
+export * from './duration.js';
 export * from './status.js';
 export * from './patch-error.js';
 export * from './patch-strategy.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelSelectorFromObject, labelSelectorMatches } from '@skiff/apimachinery';
-import { parseGoDurationMs, podMetricsFromList, selectorObjectFromString, type PodMetricsObject } from '../src/index.js';
+import { tryParseGoDurationMs as parseGoDurationMs } from '@skiff/apimachinery';
+import { podMetricsFromList, selectorObjectFromString, type PodMetricsObject } from '../src/index.js';
 
 const sample = (name: string, containers: NonNullable<PodMetricsObject['containers']>, window = '30s'): PodMetricsObject => ({ metadata: { name }, timestamp: '2026-11-25T10:00:00Z', window, containers });
 

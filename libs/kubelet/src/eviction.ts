@@ -10,6 +10,7 @@
 //   critical pods skipped; hard thresholds evict with a 1 s grace period, soft ones with
 //   min(maxPodGracePeriodSeconds, the pod's terminationGracePeriodSeconds).
 import { parseQuantityNanos, type Pod } from '@skiff/api';
+import { tryParseGoDurationMs } from '@skiff/apimachinery';
 import type { CPUStats } from './cpu-usage.js';
 import { rankForSignal, isCriticalPod, podMemoryRequestBytes, type PodStats } from './eviction-ranking.js';
 import type { NodePressure } from './node-status.js';
@@ -66,21 +67,11 @@ export function parseThresholdValue(text: string, what: string): ThresholdValue 
   return { quantity: Number(nanos / 1_000_000_000n) };
 }
 
-const durationRe = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-
-/** Go's time.ParseDuration for h, m, s and ms. */
-export function parseGoDurationMs(text: string, what: string): number {
-  const t = text.trim();
-  if (t === '0') return 0;
-  let total = 0;
-  let consumed = '';
-  for (const m of t.matchAll(durationRe)) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3_600_000 : m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n;
-    consumed += m[0];
-  }
-  if (consumed !== t || t === '') throw new EvictionConfigError(`${what}: invalid duration ${JSON.stringify(text)}`);
-  return total;
+/** A grace period: a non-negative Go duration, else EvictionConfigError naming the setting. */
+export function parseGracePeriodMs(text: string, what: string): number {
+  const ms = tryParseGoDurationMs(text);
+  if (ms === undefined || ms < 0) throw new EvictionConfigError(`${what}: invalid duration ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** ParseThresholdConfig: hard and soft maps into thresholds. Throws EvictionConfigError. */
@@ -98,7 +89,7 @@ export function parseThresholdConfig(input: EvictionConfigInput): Threshold[] {
       signal,
       operator: 'LessThan',
       value: parseThresholdValue(text, `${hard ? 'evictionHard' : 'evictionSoft'}[${signal}]`),
-      gracePeriodMs: parseGoDurationMs(grace, `evictionSoftGracePeriod[${signal}]`),
+      gracePeriodMs: parseGracePeriodMs(grace, `evictionSoftGracePeriod[${signal}]`),
       hard,
       ...(reclaim !== undefined ? { minReclaim: reclaim } : {}),
     };

@@ -4,7 +4,7 @@ import type { Pod } from '@skiff/api';
 import {
   evictionMessage,
   initialEvictionState,
-  parseGoDurationMs,
+  parseGracePeriodMs,
   parseThresholdConfig,
   synchronizeEviction,
   EvictionConfigError,
@@ -138,7 +138,7 @@ describe('eviction thresholds and synchronize', () => {
     expect(() => parseThresholdConfig({ evictionSoft: { 'memory.available': '1Gi' } })).toThrow(/grace period must be specified/);
     expect(() => parseThresholdConfig({ evictionHard: { 'cpu.available': '1' } })).toThrow(EvictionConfigError);
     expect(() => parseThresholdConfig({ evictionHard: { 'memory.available': 'lots' } })).toThrow(/invalid quantity/);
-    expect(parseGoDurationMs('2m', 'x')).toBe(120_000);
+    expect(parseGracePeriodMs('2m', 'x')).toBe(120_000);
   });
 
   it('under a hard memory threshold: MemoryPressure at once and the BestEffort pod evicted first', () => {

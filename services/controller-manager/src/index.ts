@@ -2,5 +2,4 @@ export * from './controller-manager.js';
 export * from './controller-runner.js';
 export * from './executor.js';
 export * from './start.js';
-export * from './duration.js';
 export * from './node-ipam.js';

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { createLogger, onShutdownSignals } from '@skiff/actors';
 import { RealClock } from '@skiff/core';
-import { parseDurationMs } from './duration.js';
+import { parseGoDurationMs as parseDurationMs } from '@skiff/apimachinery';
 import { DEFAULT_CLUSTER_CIDR, DEFAULT_NODE_CIDR_MASK_SIZE } from './node-ipam.js';
 import { startControllerManagerProcess } from './start.js';
 

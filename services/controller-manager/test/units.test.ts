@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DurationError, parseDurationMs } from '../src/duration.js';
 import { ALL_CONTROLLERS, enabledControllers } from '../src/controller-manager.js';
 import { CidrError, nextFreeNodeCidr, nodeCidrCount, nodeCidrIndex, parseClusterCidr } from '../src/node-ipam.js';
-
-describe('parseDurationMs', () => {
-  it('reads Go durations', () => {
-    expect(parseDurationMs('40s')).toBe(40_000);
-    expect(parseDurationMs('1m30s')).toBe(90_000);
-    expect(parseDurationMs('500ms')).toBe(500);
-    expect(parseDurationMs('1.5s')).toBe(1_500);
-  });
-  it('rejects what is not one', () => {
-    for (const bad of ['', '40', 's', '40x', '1m 30s', '-1s']) expect(() => parseDurationMs(bad)).toThrow(DurationError);
-  });
-});
 
 describe('enabledControllers', () => {
   it('is every controller by default and for *', () => {

@@ -3,7 +3,7 @@
 // pkg/controller/podautoscaler/metrics/client.go: usage summed over the pod's containers, a pod
 // missing the resource in any container left out), and a Scale's status.selector string becomes
 // the LabelSelector object the sync matches pods with.
-import { parseLabelSelector, parseQuantity, quantityMilliValue, SelectorOperator, type LabelSelectorObject } from '@skiff/apimachinery';
+import { parseLabelSelector, parseQuantity, quantityMilliValue, SelectorOperator, tryParseGoDurationMs, type LabelSelectorObject } from '@skiff/apimachinery';
 import type { PodMetric, PodMetrics } from './replica-calculator.js';
 import { parseTime } from '../util/time.js';
 
@@ -16,20 +16,10 @@ export interface PodMetricsObject {
   readonly containers?: readonly { readonly name?: string; readonly usage?: Readonly<Record<string, string>> }[];
 }
 
-const GO_UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000_001 };
-
-/** time.ParseDuration for the non-negative durations metrics carry; undefined when malformed. */
-export function parseGoDurationMs(text: string): number | undefined {
-  if (text === '0') return 0;
-  const parts = [...text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(h|ms|us|µs|ns|m|s)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (GO_UNIT_MS[p[2]!] ?? 0), 0);
-}
-
 /** One pod's sample; undefined when a container lacks the resources asked for or the sample is malformed. */
 function podMetric(item: PodMetricsObject, resources: readonly string[]): PodMetric | undefined {
   const timestampMs = parseTime(item.timestamp);
-  const windowMs = parseGoDurationMs(item.window ?? '');
+  const windowMs = tryParseGoDurationMs(item.window ?? '');
   const containers = item.containers ?? [];
   if (timestampMs === undefined || windowMs === undefined || containers.length === 0) return undefined;
   const usageMilli: Record<string, number> = {};
