@@ -171,16 +171,14 @@ async function main(): Promise<void> {
       const settled = (s?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && s?.replicas === REPLICAS && s.updatedReplicas === REPLICAS && s.availableReplicas === REPLICAS && s.readyReplicas === REPLICAS;
       return settled && (await oldReplicaSetReplicas(client, image)) === 0;
     };
-    phases.push(await runPhase(client, pods, 'create', () => client.create(Resources.deployments, deployment(), { namespace: NS }), (d) => complete(d, v1)));
+    // What the phase left behind, read as it ends (before the next phase changes it).
+    const withCheck = async (p: PhaseResult, image: string): Promise<PhaseResult> => ({ ...p, final: { ...p.final, oldReplicaSetReplicas: await oldReplicaSetReplicas(client, image), readyPodsOfNewTemplate: readyPodsWithImage(pods, image) } });
+    phases.push(await withCheck(await runPhase(client, pods, 'create', () => client.create(Resources.deployments, deployment(), { namespace: NS }), (d) => complete(d, v1)), v1));
     if (phases[0]?.ok === true) {
       const patch = { spec: { template: { spec: { containers: [{ name: 'app', image: v2, resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } } };
-      phases.push(await runPhase(client, pods, 'rollingUpdate', () => client.patch(Resources.deployments, NAME, 'merge', patch, { namespace: NS }), (d) => complete(d, v2)));
+      phases.push(await withCheck(await runPhase(client, pods, 'rollingUpdate', () => client.patch(Resources.deployments, NAME, 'merge', patch, { namespace: NS }), (d) => complete(d, v2)), v2));
     } else {
       process.stdout.write('rolling update skipped: the create phase did not finish\n');
-    }
-    for (const p of phases) {
-      const image = p.phase === 'create' ? v1 : v2;
-      Object.assign(p, { final: { ...p.final, oldReplicaSetReplicas: await oldReplicaSetReplicas(client, image), readyPodsOfNewTemplate: readyPodsWithImage(pods, image) } });
     }
   } finally {
     const mem = process.memoryUsage();
