@@ -40,3 +40,5 @@ export * from './cronjob/cronjob.sync.js';
 export * from './stateful-set/stateful-set.sync.js';
 export * from './stateful-set/stateful-set-util.js';
 export { revisionTemplate, statefulSetPatch } from './stateful-set/stateful-set-history.js';
+export * from './persistent-volume/persistent-volume.sync.js';
+export * from './persistent-volume/volume-match.js';
