@@ -128,11 +128,13 @@ describe('StatefulSet controller (StatefulSet Basics)', () => {
     const web1 = pods.find((p) => p.metadata.name === 'web-1')!;
     expect(web1.spec).toMatchObject({ hostname: 'web-1', subdomain: 'nginx' });
     expect(web1.metadata.labels).toMatchObject({ app: 'nginx', 'statefulset.kubernetes.io/pod-name': 'web-1', 'apps.kubernetes.io/pod-index': '1' });
-    expect(web1.spec?.volumes?.find((v) => v.name === 'www')).toBeDefined();
+    expect(web1.spec?.volumes?.find((v) => v.name === 'www')).toEqual({ name: 'www', persistentVolumeClaim: { claimName: 'www-web-1' } });
+    expect(await kubectlOk(['get', 'pvc', '-l', 'app=nginx', '-o', 'name'])).toBe('persistentvolumeclaim/www-web-0\npersistentvolumeclaim/www-web-1\n');
     await eventually(async () => ((await kubectlOk(['get', 'sts', 'web', '--no-headers'])).match(/^web\s+2\/2\s/) ? true : undefined), 'READY 2/2');
     const described = await kubectlOk(['describe', 'sts', 'web']);
     expect(described).toContain('create Pod web-0 in StatefulSet web successful');
     expect(described).toContain('create Pod web-1 in StatefulSet web successful');
+    expect(described).toContain('create Claim www-web-0 Pod web-0 in StatefulSet web success');
   }, 120_000);
 
   it('kubectl scale sts web --replicas=5 then 3: up in order, down from the highest ordinal', async () => {
@@ -162,8 +164,9 @@ describe('StatefulSet controller (StatefulSet Basics)', () => {
     expect(await kubectlOk(['rollout', 'history', 'sts/web'])).toMatch(/REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
   }, 240_000);
 
-  it('deleting the StatefulSet deletes its pods', async () => {
+  it('deleting the StatefulSet deletes its pods and keeps its claims (whenDeleted: Retain)', async () => {
     await kubectlOk(['delete', 'sts', 'web']);
     await eventually(async () => ((await livePods()).length === 0 ? true : undefined), 'no pods', 60_000);
+    expect(await kubectlOk(['get', 'pvc', '-l', 'app=nginx', '-o', 'name'])).toContain('persistentvolumeclaim/www-web-4');
   }, 120_000);
 });

@@ -1,18 +1,12 @@
 // apps/v1 StatefulSet: pods with stable identities (<set>-<ordinal>), stable storage from
 // volumeClaimTemplates, ordered or parallel management and ordered rolling updates.
 import { Type, type Static } from '@sinclair/typebox';
-import { define, doc, Enum, Int32, Int64, IntOrString, mergeList, Opt, RawJSON, Str, Time } from './helpers.js';
+import { define, doc, Enum, Int32, Int64, IntOrString, mergeList, Opt, Str, Time } from './helpers.js';
 import { LabelSelector, metadataField, typeMetaFields } from './meta.schema.js';
 import { PodTemplateSpec } from './pod.schema.js';
+import { PersistentVolumeClaim } from './storage.schema.js';
 
 const APPS = 'io.k8s.api.apps.v1';
-
-// The claim a template stamps out per ordinal. Kept structural here (metadata, spec, status as
-// given) so the set does not depend on the PersistentVolumeClaim kind's own schema.
-const ClaimTemplate = Type.Object(
-  { apiVersion: Opt(Str()), kind: Opt(Str()), metadata: Opt(metadataField), spec: Opt(doc(RawJSON, 'The desired characteristics of a volume requested by a pod author.')), status: Opt(RawJSON) },
-  { description: 'PersistentVolumeClaim is a user\'s request for and claim to a persistent volume' },
-);
 
 export const StatefulSetUpdateStrategy = define(
   `${APPS}.StatefulSetUpdateStrategy`,
@@ -55,7 +49,7 @@ export const StatefulSet = define(
               replicas: Opt(Int32('replicas is the desired number of replicas of the given Template. Defaults to 1.', { default: 1 })),
               selector: doc(LabelSelector, "selector is a label query over pods that should match the replica count. It must match the pod template's labels."),
               template: doc(PodTemplateSpec, 'template is the object that describes the pod that will be created if insufficient replicas are detected.'),
-              volumeClaimTemplates: Opt(Type.Array(ClaimTemplate, { description: 'volumeClaimTemplates is a list of claims that pods are allowed to reference.', 'x-kubernetes-list-type': 'atomic' })),
+              volumeClaimTemplates: Opt(Type.Array(PersistentVolumeClaim, { description: 'volumeClaimTemplates is a list of claims that pods are allowed to reference.', 'x-kubernetes-list-type': 'atomic' })),
               serviceName: Opt(Str('serviceName is the name of the service that governs this StatefulSet.')),
               podManagementPolicy: Opt(Enum(['OrderedReady', 'Parallel'], 'podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down.', { default: 'OrderedReady' })),
               updateStrategy: Opt(doc(StatefulSetUpdateStrategy, 'updateStrategy indicates the StatefulSetUpdateStrategy that will be employed to update Pods in the StatefulSet when a revision is made to Template.', { default: {} })),
