@@ -164,9 +164,49 @@ describe('StatefulSet controller (StatefulSet Basics)', () => {
     expect(await kubectlOk(['rollout', 'history', 'sts/web'])).toMatch(/REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
   }, 240_000);
 
+  it('stages an update with a partition, a canary at partition 2, then rolls out at 0', async () => {
+    const images = async (): Promise<string[]> => (await readyPods(['web-0', 'web-1', 'web-2'])).sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1)).map(image);
+    const partition = (n: number): string => `{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":${n}}}}}`;
+    await kubectlOk(['patch', 'statefulset', 'web', '-p', partition(3)]);
+    await kubectlOk(['patch', 'statefulset', 'web', '--type=json', '-p=[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"registry.k8s.io/nginx-slim:0.21"}]']);
+    await kubectlOk(['delete', 'pod', 'web-2']);
+    // Below the partition a deleted pod comes back from the current revision.
+    await eventually(async () => {
+      const web2 = (await livePods()).find((p) => p.metadata.name === 'web-2');
+      return web2 !== undefined && isReady(web2) ? true : undefined; // kubectl delete waited for the old one to go
+    }, 'web-2 back');
+    expect(await images()).toEqual(['registry.k8s.io/nginx-slim:0.24', 'registry.k8s.io/nginx-slim:0.24', 'registry.k8s.io/nginx-slim:0.24']);
+    await kubectlOk(['patch', 'statefulset', 'web', '-p', partition(2)]);
+    await eventually(async () => ((await images()).join() === 'registry.k8s.io/nginx-slim:0.24,registry.k8s.io/nginx-slim:0.24,registry.k8s.io/nginx-slim:0.21' ? true : undefined), 'canary web-2', 60_000);
+    await kubectlOk(['patch', 'statefulset', 'web', '-p', partition(0)]);
+    expect(await kubectlOk(['rollout', 'status', 'sts/web', '--timeout=90s'])).toContain('partitioned roll out complete: 3 new pods have been updated...');
+    await eventually(async () => ((await images()).every((i) => i === 'registry.k8s.io/nginx-slim:0.21') ? true : undefined), 'all on 0.21', 60_000);
+  }, 240_000);
+
+  it('OnDelete: a template change waits for pods to be deleted by hand', async () => {
+    await kubectlOk(['patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"type":"OnDelete", "rollingUpdate": null}}}']);
+    await kubectlOk(['patch', 'statefulset', 'web', '--type=json', '-p=[{"op": "replace", "path": "/spec/template/spec/containers/0/image", "value":"registry.k8s.io/nginx-slim:0.24"}]']);
+    await eventually(async () => ((await kubectlOk(['get', 'sts', 'web', '-o', 'jsonpath={.status.observedGeneration}/{.metadata.generation}'])).split('/').every((v, _, a) => v === a[0]) ? true : undefined), 'generation observed');
+    expect((await readyPods(['web-0', 'web-1', 'web-2'])).map(image)).toEqual(['registry.k8s.io/nginx-slim:0.21', 'registry.k8s.io/nginx-slim:0.21', 'registry.k8s.io/nginx-slim:0.21']);
+    await kubectlOk(['delete', 'pod', 'web-1']);
+    await eventually(async () => {
+      const web1 = (await livePods()).find((p) => p.metadata.name === 'web-1');
+      return web1 !== undefined && isReady(web1) && image(web1) === 'registry.k8s.io/nginx-slim:0.24' ? true : undefined;
+    }, 'web-1 on 0.24');
+  }, 120_000);
+
+  it('delete --cascade=orphan keeps the pods; applying web.yaml again adopts them and trims to 2', async () => {
+    await kubectlOk(['delete', 'statefulset', 'web', '--cascade=orphan']);
+    await eventually(async () => ((await livePods()).every((p) => (p.metadata.ownerReferences ?? []).length === 0) ? true : undefined), 'orphaned pods');
+    expect(names(await livePods())).toEqual(['web-0', 'web-1', 'web-2']);
+    await kubectlOk(['apply', '-f', join(dir, 'web.yaml')]);
+    const pods = await readyPods(['web-0', 'web-1']);
+    for (const p of pods) expect(p.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'StatefulSet', name: 'web', controller: true });
+  }, 120_000);
+
   it('deleting the StatefulSet deletes its pods and keeps its claims (whenDeleted: Retain)', async () => {
     await kubectlOk(['delete', 'sts', 'web']);
     await eventually(async () => ((await livePods()).length === 0 ? true : undefined), 'no pods', 60_000);
-    expect(await kubectlOk(['get', 'pvc', '-l', 'app=nginx', '-o', 'name'])).toContain('persistentvolumeclaim/www-web-4');
+    expect(await kubectlOk(['get', 'pvc', '-l', 'app=nginx', '-o', 'name'])).toContain('persistentvolumeclaim/www-web-2');
   }, 120_000);
 });
