@@ -43,12 +43,13 @@ import { podOwnerController, unwrap, type Tombstone } from './pod-owner.controll
 import { createLeadershipTerms } from './controller-term.js';
 import { jobControllers } from './job.controller.js';
 import { replicationControllerController } from './replication-controller.controller.js';
+import { persistentVolumeController, type PersistentVolumeControllerOptions } from './persistent-volume.controller.js';
 import { statefulSetController } from './stateful-set.controller.js';
 import { hpaController, type HpaControllerOptions } from './hpa.controller.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
 export const LEASE_NAME = 'kube-controller-manager';
-export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'statefulset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'cronjob', 'horizontalpodautoscaling'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'replicationcontroller', 'deployment', 'endpoints', 'endpointslice', 'daemonset', 'statefulset', 'garbagecollector', 'nodelifecycle', 'taint-eviction', 'nodeipam', 'job', 'ttl-after-finished', 'cronjob', 'horizontalpodautoscaling', 'persistentvolume-binder'] as const;
 /** How often the garbage collector re-walks the ownership graph without being woken. */
 export const GC_RESYNC_MS = 2_000;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
@@ -67,6 +68,8 @@ export interface ControllerManagerOptions {
   readonly nodeCidrMaskSize?: number;
   /** --horizontal-pod-autoscaler-* flags and the metrics port. */
   readonly horizontalPodAutoscaler?: HpaControllerOptions;
+  /** The PV controller's local-path provisioner (--local-path-volumes-dir). */
+  readonly persistentVolume?: PersistentVolumeControllerOptions;
 }
 
 export interface ControllerManager {
@@ -110,6 +113,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const wire = (f: SharedInformerFactory): RunningControllerHandle[] => {
     const controllers = wireControllers(f, deps, enabled, opts.random, config, cidr);
     if (enabled.includes('horizontalpodautoscaling')) controllers.push(hpaController(f, deps, opts.horizontalPodAutoscaler));
+    if (enabled.includes('persistentvolume-binder')) controllers.push(persistentVolumeController(f, deps, opts.cluster, opts.persistentVolume));
     return controllers;
   };
   // Each leadership term gets fresh controllers (controller-term.ts); the first is wired now.
