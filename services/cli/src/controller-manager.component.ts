@@ -4,6 +4,7 @@
 // kube-system/kube-controller-manager; ready once it leads.
 
 import { startControllerManagerProcess, type ControllerManagerProcess } from '@skiff/kube-controller-manager';
+import { join } from 'node:path';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';
 
 export const CONTROLLER_MANAGER = 'controller-manager';
@@ -25,6 +26,8 @@ async function startControllerManagerComponent(ctx: ComponentContext): Promise<C
     instance: CONTROLLER_MANAGER_INSTANCE,
     version: ctx.version,
     clock: ctx.clock,
+    // Provisioned volumes live with the cluster's data: `skiff down --purge` style cleanups take them too.
+    persistentVolume: { volumesDir: join(ctx.dataDir, 'volumes') },
     logger: Object.assign(log, { loggerFor: (actorId: string) => log.child({ actorId }) }),
   });
   let stopping: Promise<void> | undefined;

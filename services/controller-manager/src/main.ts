@@ -26,6 +26,7 @@ interface Flags {
   horizontalPodAutoscalerSyncPeriod: string;
   horizontalPodAutoscalerDownscaleStabilization: string;
   horizontalPodAutoscalerTolerance: string;
+  localPathVolumesDir?: string;
 }
 
 const program = new Command('controller-manager')
@@ -39,6 +40,7 @@ const program = new Command('controller-manager')
   .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often each HorizontalPodAutoscaler is synced', '15s')
   .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'how far back scale-down recommendations are considered (when an HPA sets no window)', '5m')
   .option('--horizontal-pod-autoscaler-tolerance <ratio>', 'usage/target ratios within 1 +- this do not scale', '0.1')
+  .option('--local-path-volumes-dir <dir>', 'where the local-path provisioner makes volume folders (default ~/.skiff/<cluster>/volumes)')
   .option('--controllers <names>', 'comma-separated controllers; * for all, -name to disable one', '*')
   .action(async (flags: Flags) => {
     const logger = createLogger({ component: 'controller-manager', instance: flags.instance });
@@ -57,6 +59,7 @@ const program = new Command('controller-manager')
         downscaleStabilizationMs: parseDurationMs(flags.horizontalPodAutoscalerDownscaleStabilization),
         tolerance: Number(flags.horizontalPodAutoscalerTolerance),
       },
+      ...(flags.localPathVolumesDir === undefined ? {} : { persistentVolume: { volumesDir: flags.localPathVolumesDir } }),
       controllers: flags.controllers.split(',').map((s) => s.trim()).filter((s) => s !== ''),
     });
     logger.info({ controllers: running.manager.enabled }, 'started; waiting for leadership');
