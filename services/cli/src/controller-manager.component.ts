@@ -26,7 +26,7 @@ async function startControllerManagerComponent(ctx: ComponentContext): Promise<C
     instance: CONTROLLER_MANAGER_INSTANCE,
     version: ctx.version,
     clock: ctx.clock,
-    // Provisioned volumes live with the cluster's data: `skiff down --purge` style cleanups take them too.
+    // Provisioned volumes live with the cluster's data (<data-dir>/volumes/<pv-name>).
     persistentVolume: { volumesDir: join(ctx.dataDir, 'volumes') },
     logger: Object.assign(log, { loggerFor: (actorId: string) => log.child({ actorId }) }),
   });
