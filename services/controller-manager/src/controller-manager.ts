@@ -316,7 +316,7 @@ function wireServicePods(factory: SharedInformerFactory, c: RunningControllerHan
 }
 
 /** The resources whose ownership graph the garbage collector walks. */
-const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.statefulSets, ControllerResources.controllerRevisions, ControllerResources.jobs, ControllerResources.cronJobs] as const;
+const GC_RESOURCES = [ControllerResources.pods, ControllerResources.replicaSets, ControllerResources.replicationControllers, ControllerResources.deployments, ControllerResources.daemonSets, ControllerResources.statefulSets, ControllerResources.controllerRevisions, ControllerResources.persistentVolumeClaims, ControllerResources.jobs, ControllerResources.cronJobs] as const;
 
 /** One key: every change re-walks the graph (queue de-duplicates), and a periodic pass catches the rest. */
 function garbageCollector(factory: SharedInformerFactory, deps: ControllerDeps): RunningControllerHandle {
