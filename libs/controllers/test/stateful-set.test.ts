@@ -225,3 +225,37 @@ describe('StatefulSet: updates', () => {
     expect(sim.pod('web-0')?.status).toBeUndefined();
   });
 });
+
+describe('StatefulSet: persistentVolumeClaimRetentionPolicy', () => {
+  const claim = (sim: StsSim, name: string): KubeObject | undefined => sim.cluster.get<KubeObject>(Resources.persistentVolumeClaims, 'default', name);
+
+  it('Retain (the default) leaves claims unowned', () => {
+    const sim = new StsSim(webSet({ replicas: 2 }));
+    sim.settle();
+    sim.update((s) => (s.spec!.replicas = 1));
+    sim.settle();
+    expect(claim(sim, 'www-web-0')?.metadata.ownerReferences).toBeUndefined();
+    expect(claim(sim, 'www-web-1')?.metadata.ownerReferences).toBeUndefined();
+  });
+
+  it('whenDeleted Delete: claims are owned by the set', () => {
+    const set = webSet({ replicas: 1 });
+    set.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Delete', whenScaled: 'Retain' };
+    const sim = new StsSim(set);
+    sim.sync();
+    expect(claim(sim, 'www-web-0')?.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: sim.set.metadata.uid }]);
+  });
+
+  it('whenScaled Delete: a pod removed by scaling down owns its claims first', () => {
+    const set = webSet({ replicas: 2 });
+    set.spec!.persistentVolumeClaimRetentionPolicy = { whenDeleted: 'Retain', whenScaled: 'Delete' };
+    const sim = new StsSim(set);
+    sim.settle();
+    const web1 = sim.pod('web-1')!;
+    sim.update((s) => (s.spec!.replicas = 1));
+    const r = sim.sync();
+    expect(r.actions.map((a) => `${a.type}:${a.type === 'patch' || a.type === 'delete' ? a.name : ''}`).filter((a) => !a.startsWith('updateStatus'))).toEqual(['patch:www-web-1', 'delete:web-1']);
+    expect(claim(sim, 'www-web-1')?.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: web1.metadata.uid }]);
+    expect(claim(sim, 'www-web-0')?.metadata.ownerReferences).toBeUndefined();
+  });
+});

@@ -13,6 +13,7 @@ import { eventually, startTestCluster, type TestCluster } from './cluster.js';
 import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
 
 type PodObj = Pod & KubeObject;
+const CLAIMS = { group: '', version: 'v1', resource: 'persistentvolumeclaims' } as const;
 
 const WEB_YAML = `apiVersion: v1
 kind: Service
@@ -204,9 +205,19 @@ describe('StatefulSet controller (StatefulSet Basics)', () => {
     for (const p of pods) expect(p.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'StatefulSet', name: 'web', controller: true });
   }, 120_000);
 
+  it('whenScaled: Delete removes the claims of pods scaled away', async () => {
+    await kubectlOk(['patch', 'statefulset', 'web', '-p', '{"spec":{"persistentVolumeClaimRetentionPolicy":{"whenScaled":"Delete"}}}']);
+    await kubectlOk(['scale', 'sts', 'web', '--replicas=1']);
+    await readyPods(['web-0']);
+    const claims = async (): Promise<string[]> =>
+      (await cluster.client.list(CLAIMS, { namespace: 'default', labelSelector: 'app=nginx' })).items.filter((c) => c.metadata.deletionTimestamp === undefined).map((c) => c.metadata.name ?? '');
+    await eventually(async () => ((await claims()).includes('www-web-1') ? undefined : true), 'www-web-1 collected', 60_000);
+    expect(await claims()).toContain('www-web-0');
+  }, 120_000);
+
   it('deleting the StatefulSet deletes its pods and keeps its claims (whenDeleted: Retain)', async () => {
     await kubectlOk(['delete', 'sts', 'web']);
     await eventually(async () => ((await livePods()).length === 0 ? true : undefined), 'no pods', 60_000);
-    expect(await kubectlOk(['get', 'pvc', '-l', 'app=nginx', '-o', 'name'])).toContain('persistentvolumeclaim/www-web-2');
+    expect(await kubectlOk(['get', 'pvc', '-l', 'app=nginx', '-o', 'name'])).toContain('persistentvolumeclaim/www-web-0');
   }, 120_000);
 });

@@ -2,8 +2,8 @@
 // is `<set>-<i>` with hostname `<set>-<i>` and subdomain serviceName, labelled with its name,
 // index and revision; claim template t gives pod i the claim `<t>-<set>-<i>`.
 import type { KubeObject, Pod, PodTemplateSpec, StatefulSet } from '@skiff/api';
-import { Resources } from '../actions.js';
-import { newControllerRef } from '../util/controller-ref.js';
+import { apiVersionOf, Resources, type ResourceType } from '../actions.js';
+import { newControllerRef, type OwnerReference } from '../util/controller-ref.js';
 import { clone } from '../util/equal.js';
 import { isPodAvailable, isPodReady } from '../util/pod.js';
 
@@ -34,15 +34,30 @@ export function claimName(set: StatefulSet, templateName: string, ordinal: numbe
   return `${templateName}-${podName(set, ordinal)}`;
 }
 
-/** The claims pod `ordinal` needs (getPersistentVolumeClaims): labels from the set's selector. */
+/** An owner reference that is not a controller's: the garbage collector deletes the claim with its owner. */
+export function ownerRef(owner: KubeObject, ownerResource: ResourceType): OwnerReference {
+  return { apiVersion: apiVersionOf(ownerResource), kind: ownerResource.kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '' };
+}
+
+/**
+ * The claims pod `ordinal` needs (getPersistentVolumeClaims): labels from the set's selector;
+ * owned by the set when persistentVolumeClaimRetentionPolicy.whenDeleted is Delete.
+ */
 export function claimsFor(set: StatefulSet, ordinal: number): KubeObject[] {
   const matchLabels = set.spec?.selector.matchLabels ?? {};
+  const owned = set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
   return (set.spec?.volumeClaimTemplates ?? []).map((t) => {
     const metadata = clone(t.metadata ?? {});
     const claim = {
       apiVersion: 'v1',
       kind: 'PersistentVolumeClaim',
-      metadata: { ...metadata, name: claimName(set, metadata.name ?? '', ordinal), namespace: set.metadata.namespace ?? '', labels: { ...(metadata.labels ?? {}), ...matchLabels } },
+      metadata: {
+        ...metadata,
+        name: claimName(set, metadata.name ?? '', ordinal),
+        namespace: set.metadata.namespace ?? '',
+        labels: { ...(metadata.labels ?? {}), ...matchLabels },
+        ...(owned ? { ownerReferences: [ownerRef(set, Resources.statefulSets)] } : {}),
+      },
       spec: clone(t.spec ?? {}),
     };
     return claim as unknown as KubeObject;

@@ -5,7 +5,8 @@
 //                (claims first); OrderedReady stops at the first pod created, terminating or
 //                not Running+Ready, Parallel carries on
 //   condemned -> pods beyond the range deleted, the highest ordinal first (one at a time when
-//                OrderedReady, after every pod in range is healthy)
+//                OrderedReady, after every pod in range is healthy); whenScaled Delete makes
+//                the pod an owner of its claims first
 //   update    -> RollingUpdate: from the highest ordinal down to the partition, delete one pod
 //                of an old revision, then wait for its replacement to be Running+Ready
 //   status    -> replicas, ready, available, current/updated counts and revisions
@@ -19,7 +20,7 @@ import { deepEqual } from '../util/equal.js';
 import { isPodReady, msUntilAvailable, podKey } from '../util/pod.js';
 import { matchesSelector, selectorOf } from '../util/selector.js';
 import { revisionTemplate, statefulSetRevisions, truncateHistory, type StatefulSetRevisions } from './stateful-set-history.js';
-import { claimsFor, isFailedOrSucceeded, isHealthy, isTerminating, newStatefulSetPod, podName, podOrdinal, podRevision, startOrdinal } from './stateful-set-util.js';
+import { claimsFor, isFailedOrSucceeded, isHealthy, isTerminating, newStatefulSetPod, ownerRef, podName, podOrdinal, podRevision, startOrdinal } from './stateful-set-util.js';
 
 export interface StatefulSetListers {
   readonly statefulSets: ListerView<StatefulSet>;
@@ -104,7 +105,7 @@ function manage(plan: Plan, pods: readonly Pod[]): Action[] {
       if (monotonic) return out;
       continue;
     }
-    out.push(deletePod(plan, pod));
+    out.push(...claimsOwnedByPod(plan, pod), deletePod(plan, pod));
     if (monotonic) return out;
   }
   if (!monotonic && out.length > 0) return out;
@@ -162,6 +163,31 @@ function createPod(plan: Plan, ordinal: number): Action[] {
     successEvent: eventFor(Resources.statefulSets, set, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${set.metadata.name ?? ''} successful`),
     failureEvent: failureEvent(`create Pod ${name} in StatefulSet ${set.metadata.name ?? ''} failed error: `),
   });
+  return out;
+}
+
+/**
+ * persistentVolumeClaimRetentionPolicy.whenScaled Delete: before a pod is removed by scaling down,
+ * its claims get the pod as an owner, so the garbage collector deletes them after it.
+ */
+function claimsOwnedByPod(plan: Plan, pod: Pod): Action[] {
+  const { set } = plan;
+  const claims = plan.listers.persistentVolumeClaims?.namespace(set.metadata.namespace ?? '');
+  if (claims === undefined || set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled !== 'Delete') return [];
+  const ordinal = podOrdinal(set, pod)!;
+  const out: Action[] = [];
+  for (const wanted of claimsFor(set, ordinal)) {
+    const claim = claims.get(wanted.metadata.name ?? '');
+    if (claim === undefined || claim.metadata.ownerReferences?.some((r) => r.uid === pod.metadata.uid)) continue;
+    out.push({
+      type: 'patch',
+      resource: Resources.persistentVolumeClaims,
+      namespace: claim.metadata.namespace ?? '',
+      name: claim.metadata.name ?? '',
+      patchType: 'strategic',
+      patch: { metadata: { ownerReferences: [ownerRef(pod, Resources.pods)], uid: claim.metadata.uid } },
+    });
+  }
   return out;
 }
 
