@@ -91,7 +91,7 @@ else {
     date: new Date().toISOString(),
     machine: { node: process.version, cores: cpus().length, cpuModel: cpus()[0]?.model ?? '', loadAverageAtEnd: loadavg() },
     setup: {
-      throughApi: `one process: nats-server, 1 store member (fsync ${fsync ? 'on' : 'off'}), API server, scheduler service; ${concurrency} creates in flight; latency = create sent -> binding seen on a pod watch; throughput = bound / (last bind - first create)`,
+      throughApi: `this process: 1 store member (fsync ${fsync ? 'on' : 'off'}), API server, scheduler service, plus a nats-server child process; ${concurrency} creates in flight; latency = create sent -> binding seen on a pod watch; throughput = bound / (last bind - first create)`,
       algorithmOnly: 'scheduleOne + SchedulerCache in-process; latency = one pod\'s cycles (two with preemption)',
       capSecondsPerPhase: capMs / 1000,
       seed,
