@@ -30,3 +30,4 @@ export * from './event.js';
 export * from './event-recorder.js';
 export * from './kubelet-exec-protocol.js';
 export * from './kubelet-attach-protocol.js';
+export * from './kubelet-portforward-protocol.js';

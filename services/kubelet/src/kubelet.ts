@@ -18,6 +18,7 @@ import { serveLogs } from './logs-endpoint.js';
 import { serveStats } from './stats-endpoint.js';
 import { serveExec } from './exec-endpoint.js';
 import { serveAttach } from './attach-endpoint.js';
+import { servePortForward } from './portforward-endpoint.js';
 import { StaticPodSource } from './static-pod-source.js';
 import { listenKubeletApi, type KubeletApi, type KubeletApiOptions } from './kubelet-api.js';
 import { borrowBus } from './borrowed-bus.js';
@@ -228,6 +229,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
   await serveStats(host, { nodeName, stats, cri, pods: () => pods.activePods(), clock });
   await serveExec(host, nodeName, cri, pods);
   await serveAttach(host, nodeName, cri, pods);
+  await servePortForward(host, nodeName, cri, pods);
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
