@@ -3,7 +3,7 @@
 // variables; valueFrom resolved from the downward API, ConfigMaps and Secrets), then the service
 // variables nobody overrode. A missing ConfigMap, Secret or key that is not optional is a
 // CreateContainerConfigError, as in Kubernetes.
-import type { ConfigMap, Container, Pod, Secret } from '@skiff/api';
+import type { ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret } from '@skiff/api';
 import { podFieldValue, resourceFieldValue, type NodeAllocatable, type PodRuntimeFields } from './downward-api.js';
 import { expand, mappingFor } from './env-expansion.js';
 import type { EnvVarValue } from './service-env.js';
@@ -12,6 +12,9 @@ import type { EnvVarValue } from './service-env.js';
 export interface ObjectLookup {
   configMap(namespace: string, name: string): ConfigMap | undefined;
   secret(namespace: string, name: string): Secret | undefined;
+  /** persistentVolumeClaim volumes; a kubelet without them fails such pods with a clear error. */
+  persistentVolumeClaim?(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  persistentVolume?(name: string): PersistentVolume | undefined;
 }
 
 /** The container cannot be configured: reason CreateContainerConfigError. */

@@ -5,10 +5,11 @@
 //   <podDir>/volumes/kubernetes.io~secret/<name>/<key>
 //   <podDir>/volumes/kubernetes.io~downward-api/<name>/<path>
 //   <podDir>/volumes/kubernetes.io~projected/<name>/<path>
-// hostPath volumes use the host path itself. Files are written when the pod is prepared (later
+// hostPath volumes use the host path itself, persistentVolumeClaim volumes their bound PV's path. Files are written when the pod is prepared (later
 // label or ConfigMap changes are not projected again). Projected service account tokens are not
 // supported. Pure: a VolumeHost (an adapter) carries it out.
 import type { ConfigMap, Container, Pod, Secret } from '@skiff/api';
+import { resolveClaimVolume } from './claim-volume.js';
 import type { Mount } from './cri.js';
 import { decodeSecretValue, type ObjectLookup } from './container-env.js';
 import { DownwardAPIError, podFieldValue, resourceFieldValue, type ResourceFieldRef } from './downward-api.js';
@@ -135,6 +136,11 @@ export function planPodVolumes(pod: Pod, podDir: string, lookup: ObjectLookup): 
   return (pod.spec?.volumes ?? []).map((v): VolumeSetup => {
     if (v.emptyDir !== undefined) return { type: 'emptyDir', name: v.name, hostPath: volumeDir(podDir, 'empty-dir', v.name) };
     if (v.hostPath !== undefined) return { type: 'hostPath', name: v.name, hostPath: v.hostPath.path, hostPathType: v.hostPath.type ?? '' };
+    if (v.persistentVolumeClaim !== undefined) {
+      const r = resolveClaimVolume(ns, v.persistentVolumeClaim.claimName, lookup);
+      if (r.type === 'waiting') throw new VolumeError(`volume ${v.name}: ${r.message}`);
+      return { type: 'hostPath', name: v.name, hostPath: r.hostPath, hostPathType: r.hostPathType };
+    }
     if (v.configMap !== undefined) {
       const name = v.configMap.name ?? '';
       const optional = v.configMap.optional === true;
@@ -159,7 +165,7 @@ export function planPodVolumes(pod: Pod, podDir: string, lookup: ObjectLookup): 
       const files = projectedFiles(pod, (v.projected.sources ?? []) as ProjectionSource[], v.projected.defaultMode ?? DEFAULT_MODE, lookup);
       return { type: 'projected', name: v.name, hostPath: volumeDir(podDir, 'projected', v.name), files };
     }
-    throw new VolumeError(`volume ${v.name}: only emptyDir, configMap, secret, downwardAPI, projected and hostPath volumes are supported`);
+    throw new VolumeError(`volume ${v.name}: only emptyDir, configMap, secret, downwardAPI, projected, hostPath and persistentVolumeClaim volumes are supported`);
   });
 }
 

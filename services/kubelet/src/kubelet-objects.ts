@@ -1,10 +1,11 @@
-// The objects a kubelet reads besides its pods: ConfigMaps and Secrets (env and volumes) and
+// The objects a kubelet reads besides its pods: ConfigMaps and Secrets (env and volumes),
+// PersistentVolumeClaims and PersistentVolumes (claim volumes resolve to their bound PV's path) and
 // Services (service env vars, pkg/kubelet/kubelet_pods.go getServiceEnvVarMap). One set of
 // informers per kubelet by default; kubelets of one process (hollow nodes) share one set, since
 // each copy is a watch on the API server and a full cache of every namespace.
-import type { ConfigMap, Secret, Service } from '@skiff/api';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Secret, Service } from '@skiff/api';
 import type { Clock, Random } from '@skiff/core';
-import { createInformer, Resources, type ApiClient, type InformerOptions } from '@skiff/client';
+import { createInformer, Resources, type ApiClient, type InformerOptions, type KubeObject } from '@skiff/client';
 import type { ObjectLookup } from '@skiff/kubelet';
 
 export interface KubeletObjects {
@@ -38,11 +39,15 @@ export function createKubeletObjects(opts: KubeletObjectsOptions): OwnedKubeletO
   const configMaps = createInformer<ConfigMap>({ ...base, resource: Resources.configMaps });
   const secrets = createInformer<Secret>({ ...base, resource: Resources.secrets });
   const services = createInformer<Service>({ ...base, resource: Resources.services });
-  const all = [configMaps, secrets, services] as const;
+  const claims = createInformer<PersistentVolumeClaim & KubeObject>({ ...base, resource: { group: '', version: 'v1', resource: 'persistentvolumeclaims' } });
+  const volumes = createInformer<PersistentVolume & KubeObject>({ ...base, resource: { group: '', version: 'v1', resource: 'persistentvolumes' } });
+  const all = [configMaps, secrets, services, claims, volumes] as const;
   return {
     lookup: {
       configMap: (ns, name) => configMaps.store.getByKey(`${ns}/${name}`),
       secret: (ns, name) => secrets.store.getByKey(`${ns}/${name}`),
+      persistentVolumeClaim: (ns, name) => claims.store.getByKey(`${ns}/${name}`),
+      persistentVolume: (name) => volumes.store.getByKey(name),
     },
     services: () => services.store.list(),
     whenSynced: async () => {
