@@ -20,11 +20,11 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { Node, Pod } from '@skiff/api';
+import type { Pod } from '@skiff/api';
 import { ApiStatusError, createApiClient, createInformer, Resources, type ApiClient } from '@skiff/client';
 import { NatsBus } from '@skiff/bus';
 import { RealClock, SeededRandom } from '@skiff/core';
-import { startHollowNodes, type HollowConnections } from '@skiff/kubelet-service';
+import { hollowNodeAddress, startHollowNodes, type HollowConnections } from '@skiff/kubelet-service';
 import { startControlPlane } from './cluster/control-plane.js';
 import { round, summarize, type Summary } from './store/stats.js';
 
@@ -185,9 +185,12 @@ function runChild(natsUrl: string, cfg: RunConfig): Promise<RunResult> {
   });
 }
 
-async function deleteNodes(client: ApiClient): Promise<void> {
-  const nodes = await client.list<Node>(Resources.nodes);
-  await Promise.all(nodes.items.map((n) => client.delete(Resources.nodes, n.metadata.name ?? '').catch((e: unknown) => (e instanceof ApiStatusError && e.code === 404 ? undefined : Promise.reject(e)))));
+/** By name: a plain list of 500 Nodes is over the 1 MiB bus reply limit. */
+async function deleteNodes(client: ApiClient, count: number): Promise<void> {
+  for (let i = 1; i <= count; i += 50) {
+    const names = Array.from({ length: Math.min(50, count - i + 1) }, (_, k) => hollowNodeAddress(i + k).name);
+    await Promise.all(names.map((n) => client.delete(Resources.nodes, n).catch((e: unknown) => (e instanceof ApiStatusError && e.code === 404 ? undefined : Promise.reject(e)))));
+  }
 }
 
 async function main(): Promise<void> {
@@ -203,11 +206,16 @@ async function main(): Promise<void> {
           ? `  ready in ${r.readyAfterMs} ms; RSS +${r.rssDeltaMiB} MiB (${r.rssPerNodeKiB} KiB/node), heap +${r.heapDeltaMiB} MiB (${r.heapPerNodeKiB} KiB/node)${r.podStartup === undefined ? '' : `; pod startup p50 ${r.podStartup.p50Ms} ms p99 ${r.podStartup.p99Ms} ms (${r.podStartup.startedPods}/${cfg.pods}; bound p50 ${r.podStartup.boundP50Ms} p99 ${r.podStartup.boundP99Ms} ms)`}\n`
           : `  failed: ${r.error}\n`,
       );
-      await deleteNodes(cp.client);
+      writeReport(results);
+      await deleteNodes(cp.client, cfg.nodes);
     }
   } finally {
     await cp.stop();
   }
+}
+
+/** Written after every run, so a later failure keeps the earlier results. */
+function writeReport(results: readonly RunResult[]): void {
   const report = {
     bench: 'kubelet',
     date: new Date().toISOString(),
@@ -220,7 +228,7 @@ async function main(): Promise<void> {
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'kubelet.json');
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`wrote ${file}\n`);
+  process.stdout.write(`  (results in ${file})\n`);
 }
 
 if (process.argv[2] === '--worker') {
