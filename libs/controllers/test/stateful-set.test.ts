@@ -140,6 +140,20 @@ describe('StatefulSet: OrderedReady', () => {
   });
 });
 
+describe('StatefulSet: ordinals.start', () => {
+  it('numbers pods from the start ordinal and scales down from the highest', () => {
+    const set = webSet({ replicas: 2 });
+    set.spec!.ordinals = { start: 5 };
+    const sim = new StsSim(set);
+    sim.settle();
+    expect(sim.podNames()).toEqual(['web-5', 'web-6']);
+    expect(sim.pod('web-5')?.metadata.labels?.['apps.kubernetes.io/pod-index']).toBe('5');
+    sim.update((s) => (s.spec!.replicas = 1));
+    sim.settle();
+    expect(sim.podNames()).toEqual(['web-5']);
+  });
+});
+
 describe('StatefulSet: Parallel', () => {
   it('creates every pod at once, and deletes every extra pod at once', () => {
     const sim = new StsSim(webSet({ replicas: 3, policy: 'Parallel' }));
