@@ -24,6 +24,7 @@ export { formatAge, ageSince } from './age.js';
 export { compareQuantities, parseQuantityNanos } from './quantity.js';
 export { findByKind, findResource, groupVersions, lookupResource, resources, resourcesInCategory, subresourceBodies } from './registry/registry.js';
 export { openApiV3Document, openApiV3Index, kubernetesVersion } from './openapi/document.js';
+export { openApiV2FromV3, toV2Schema, type OpenApiV2Info } from './openapi/v2.js';
 export { validateObjectMeta, validateObjectMetaUpdate, validateLabels, validateAnnotations } from './validation/object-meta.validation.js';
 export { formatLabelSelector, formatLabels, selectorMatches, validateLabelSelector } from './validation/label-selector.validation.js';
 export { unknownFields, dropNulls, structuralErrors } from './validation/structural.js';
