@@ -23,6 +23,7 @@ export * from './pod-sync.js';
 export * from './pod-worker.js';
 export * from './pod-worker.machine.js';
 export * from './pod-events.js';
+export * from './pod-dns.js';
 export * from './kubelet-runtime.js';
 export * from './static-pod.js';
 export * from './cpu-usage.js';

@@ -17,6 +17,7 @@ import type { LiveContainerRef, PodWorkerRuntime, SandboxInfo } from './pod-work
 import type { ContainerExit, ContainerKind, RuntimeContainerStatus, RuntimeContainerState } from './runtime-status.js';
 import { serviceEnvVars } from './service-env.js';
 import { containerMounts, planPodVolumes, podDataDir, VolumeError, type VolumeHost } from './volumes.js';
+import { podDnsFiles, podDnsMounts, type ClusterDnsConfig } from './pod-dns.js';
 
 /** kuberuntime's minimumGracePeriodInSeconds: a container always gets at least this long after SIGTERM. */
 export const MINIMUM_GRACE_PERIOD_MS = 2000;
@@ -34,7 +35,11 @@ export interface KubeletRuntimeOptions {
   readonly probers: Probers;
   readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>;
   readonly allocatable?: NodeAllocatable;
+  /** --cluster-dns and --cluster-domain; without nameservers pods keep the host's resolver. */
+  readonly dns?: ClusterDnsConfig;
 }
+
+const NO_CLUSTER_DNS: ClusterDnsConfig = { clusterDNS: [], clusterDomain: 'cluster.local' };
 
 const stateOf: Record<CriContainerStatus['state'], RuntimeContainerState> = {
   CONTAINER_CREATED: 'created',
@@ -116,6 +121,9 @@ export class KubeletRuntime implements PodWorkerRuntime {
     if (old.sandboxId !== undefined) await this.killPod(pod, old.sandboxId, pod.spec?.terminationGracePeriodSeconds ?? 30);
     const id = await this.options.cri.runPodSandbox(podSandboxConfig(pod, attempt));
     const status = await this.options.cri.podSandboxStatus(id);
+    // /etc/hosts names the pod's IP, so the pod's DNS files are written once the sandbox has one.
+    const dns = podDnsFiles(pod, this.podDir(pod), status.network.ip, this.options.dns ?? NO_CLUSTER_DNS);
+    if (dns !== undefined) await this.options.volumes.setUp(this.podDir(pod), [dns]);
     return { id, podIP: status.network.ip, attempt };
   }
 
@@ -227,7 +235,9 @@ export class KubeletRuntime implements PodWorkerRuntime {
       lookup,
       ...(this.options.allocatable !== undefined ? { allocatable: this.options.allocatable } : {}),
     });
-    const mounts = containerMounts(container, planPodVolumes(pod, this.podDir(pod), lookup));
+    // The pod's /etc/hosts and /etc/resolv.conf first: a volume the container mounts there wins.
+    const dns = podDnsMounts(podDnsFiles(pod, this.podDir(pod), sandbox.podIP, this.options.dns ?? NO_CLUSTER_DNS));
+    const mounts = [...dns, ...containerMounts(container, planPodVolumes(pod, this.podDir(pod), lookup))];
     return generateContainerConfig({ pod, container, kind: start.kind, restartCount: start.restartCount, env, mounts });
   }
 

@@ -24,6 +24,8 @@ export interface KubeletArgs {
   readonly authToken?: string;
   readonly manifestUrl?: string;
   readonly httpCheckFrequencyMs: number;
+  readonly clusterDNS: readonly string[];
+  readonly clusterDomain: string;
 }
 
 const wrap =
@@ -100,6 +102,8 @@ export function kubeletProgram(run: (args: KubeletArgs) => Promise<void>): Comma
     .option('--auth-token-file <file>', 'bearer token the HTTPS API asks for (all but /healthz)', tokenFile)
     .option('--manifest-url <url>', 'URL polled for static pod manifests (a Pod or a PodList)', httpUrl)
     .option('--http-check-frequency-ms <ms>', 'how often the manifest URL is read', positiveMs, 20_000)
+    .option('--cluster-dns <ips>', 'comma-separated nameservers for ClusterFirst pods (none: the host resolver)')
+    .option('--cluster-domain <domain>', 'DNS domain of the cluster', 'cluster.local')
     .action(async (o: Record<string, unknown>) => {
       await run({
         nodeName: o['nodeName'] as string,
@@ -118,6 +122,8 @@ export function kubeletProgram(run: (args: KubeletArgs) => Promise<void>): Comma
         ...(o['authTokenFile'] !== undefined ? { authToken: o['authTokenFile'] as string } : {}),
         ...(o['manifestUrl'] !== undefined ? { manifestUrl: o['manifestUrl'] as string } : {}),
         httpCheckFrequencyMs: o['httpCheckFrequencyMs'] as number,
+        clusterDNS: ((o['clusterDns'] as string | undefined) ?? '').split(',').filter((s) => s !== ''),
+        clusterDomain: o['clusterDomain'] as string,
       });
     });
 }

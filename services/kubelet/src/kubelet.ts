@@ -53,6 +53,10 @@ export interface KubeletOptions extends KubeletApiOptions {
   /** --eviction-hard and friends; default Kubernetes' hard thresholds. */
   readonly eviction?: EvictionConfigInput;
   readonly evictionMonitoringIntervalMs?: number;
+  /** --cluster-dns: the nameservers of ClusterFirst pods (none: pods use the host's resolver). */
+  readonly clusterDNS?: readonly string[];
+  /** --cluster-domain (default cluster.local). */
+  readonly clusterDomain?: string;
   /** A NATS connection shared with other kubelets of this process (hollow nodes); it stays open on stop. Default: its own. */
   readonly bus?: Bus;
   /** ConfigMaps, Secrets and Services shared with other kubelets of this process. Default: its own informers. */
@@ -154,6 +158,7 @@ export async function startKubelet(opts: KubeletOptions): Promise<Kubelet> {
     services: () => objects.services(),
     probers: hostProbers,
     clock,
+    dns: { clusterDNS: opts.clusterDNS ?? [], clusterDomain: opts.clusterDomain ?? 'cluster.local' },
   });
   const pods = new PodManager({ host, client, runtime, hostIP: opts.nodeIP, nodeName: opts.nodeName, logger });
   const unsubscribeEvents = cri.getContainerEvents((e) => pods.onContainerEvent(e));

@@ -33,4 +33,9 @@ describe('kubelet API flags', () => {
     await expect(parse(['--auth-token-file', '/nonexistent/token'])).rejects.toThrow(/cannot read/);
     await expect(parse(['--manifest-url', 'file:///etc/passwd'])).rejects.toThrow(/http\(s\) URL/);
   });
+
+  it('reads --cluster-dns as a list, with cluster.local as the default domain', async () => {
+    expect(await parse([])).toMatchObject({ clusterDNS: [], clusterDomain: 'cluster.local' });
+    expect(await parse(['--cluster-dns', '127.53.0.10,127.53.0.11', '--cluster-domain', 'skiff.local'])).toMatchObject({ clusterDNS: ['127.53.0.10', '127.53.0.11'], clusterDomain: 'skiff.local' });
+  });
 });
