@@ -16,7 +16,7 @@ import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, a
 import { renderHealth, type HealthCheck } from './health.js';
 import { metricVerb, type ApiMetrics, type RequestLabels } from './metrics.js';
 import { AGGREGATED_DISCOVERY_V2, AGGREGATED_DISCOVERY_V2BETA1, discoveryFormat } from './negotiate.js';
-import { OpenApiDocs } from './openapi.js';
+import { OpenApiDocs, serveOpenApiV2 } from './openapi.js';
 import { RegistryIndex, type Registry } from './registry.js';
 import { handleResource, type ResourceOutcome } from './resource-handler.js';
 import { sendJson, sendRawJson, sendStatus, sendText } from './respond.js';
@@ -130,6 +130,8 @@ export class HttpFront {
         const { contentType, text } = await this.opts.metrics.render();
         return sendText(res, 200, text, { 'Content-Type': contentType });
       }
+      case 'openapi-v2':
+        return serveOpenApiV2(this.openApi, req, res);
       case 'openapi-v3-index':
         return sendRawJson(res, 200, this.openApi.indexDocument(), { 'Cache-Control': 'no-cache, private' });
       case 'openapi-v3-doc':

@@ -28,6 +28,7 @@ export type Route =
   | { readonly type: 'version' }
   | { readonly type: 'health'; readonly check: 'healthz' | 'livez' | 'readyz' }
   | { readonly type: 'metrics' }
+  | { readonly type: 'openapi-v2' }
   | { readonly type: 'openapi-v3-index' }
   | { readonly type: 'openapi-v3-doc'; readonly path: string }
   | { readonly type: 'api-versions' }
@@ -55,7 +56,8 @@ export function parsePath(pathname: string): Route {
 }
 
 function openApiRoute(rest: string[]): Route {
-  if (rest[0] !== 'v3') return { type: 'not-found' }; // v2 is deliberately absent: kubectl takes the 404
+  if (rest[0] === 'v2' && rest.length === 1) return { type: 'openapi-v2' };
+  if (rest[0] !== 'v3') return { type: 'not-found' };
   if (rest.length === 1) return { type: 'openapi-v3-index' };
   return { type: 'openapi-v3-doc', path: rest.slice(1).join('/') };
 }

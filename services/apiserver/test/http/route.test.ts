@@ -26,7 +26,8 @@ describe('parsePath', () => {
     expect(parsePath('/api/v1')).toEqual({ type: 'api-resources', group: '', version: 'v1' });
     expect(parsePath('/openapi/v3')).toEqual({ type: 'openapi-v3-index' });
     expect(parsePath('/openapi/v3/apis/apps/v1')).toEqual({ type: 'openapi-v3-doc', path: 'apis/apps/v1' });
-    expect(parsePath('/openapi/v2')).toEqual({ type: 'not-found' });
+    expect(parsePath('/openapi/v2')).toEqual({ type: 'openapi-v2' });
+    expect(parsePath('/openapi/v2/x')).toEqual({ type: 'not-found' });
     expect(parsePath('/api//v1')).toEqual({ type: 'not-found' });
     expect(parsePath('/api/v1/namespaces/a/pods/b/c/d')).toEqual({ type: 'not-found' });
     expect(parsePath('/api/v1/pods/%E0%A4%A')).toEqual({ type: 'not-found' });

@@ -141,7 +141,26 @@ describe('OpenAPI', () => {
     expect(stale.status).toBe(301);
     expect(stale.headers['location']).toBe(url);
     expect((await call(server, '/openapi/v3/apis/nope/v1')).status).toBe(404);
-    expect((await call(server, '/openapi/v2')).status).toBe(404);
+  });
+
+  it('serves /openapi/v2 as JSON or gnostic protobuf by Accept, with an ETag per encoding', async () => {
+    const json = await call(server, '/openapi/v2', { headers: { Accept: 'application/json' } });
+    expect(json.status).toBe(200);
+    expect(json.headers['content-type']).toBe('application/json');
+    expect(json.headers['vary']).toBe('Accept');
+    const doc = json.json();
+    expect(doc.swagger).toBe('2.0');
+    expect(doc.definitions.Deployment['x-kubernetes-group-version-kind']).toEqual([{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
+    const pb = await call(server, '/openapi/v2', { headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    expect(pb.status).toBe(200);
+    expect(pb.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    // Document.swagger (field 1, length-delimited) comes first.
+    expect(pb.text.startsWith('\x0a\x032.0')).toBe(true);
+    expect(pb.headers['etag']).not.toBe(json.headers['etag']);
+    const again = await call(server, '/openapi/v2', { headers: { Accept: 'application/json', 'If-None-Match': String(json.headers['etag']) } });
+    expect(again.status).toBe(304);
+    expect((await call(server, '/openapi/v2', { headers: { Accept: 'text/html' } })).status).toBe(406);
+    expect((await call(server, '/openapi/v2', { headers: { Accept: 'text/html;q=0.9, */*;q=0.1' } })).headers['content-type']).toBe('application/json');
   });
 });
 
