@@ -1,6 +1,6 @@
 // A root file system of its own for each container of the process runtime, where the host allows
-// it (root, overlayfs, util-linux unshare and nsenter): the container's process runs in a private
-// mount namespace whose root is an overlay of the host's "/" (what it writes lands in its own
+// it (root, overlayfs, util-linux unshare and nsenter): the container's process runs in private
+// mount and UTS namespaces (so `hostname` is the pod's) whose root is an overlay of the host's "/" (what it writes lands in its own
 // upper folder and goes with the container, as a container's writable layer does), with /proc,
 // /sys and /dev bound in, the pod's volumes bind-mounted at their mountPaths (so a configMap,
 // secret, emptyDir or hostPath volume is where the pod spec says), and the host's /tmp bound
@@ -21,7 +21,8 @@ export interface ContainerRoot {
 }
 
 const LAUNCHER = `set -e
-root=$1; upper=$2; work=$3; wd=$4; shift 4
+root=$1; upper=$2; work=$3; wd=$4; name=$5; shift 5
+[ -z "$name" ] || echo "$name" > /proc/sys/kernel/hostname
 mount -t overlay overlay -o "lowerdir=/,upperdir=$upper,workdir=$work" "$root"
 for d in proc sys dev tmp; do mount --rbind "/$d" "$root/$d"; done
 while [ "$1" != "--" ]; do
@@ -34,15 +35,15 @@ shift
 mkdir -p "$root$wd"
 exec unshare --root="$root" --wd="$wd" -- "$@"`;
 
-/** The argv that runs `argv` in `root`, with `mounts` in place and `cwd` as working directory. */
-export function launchInRoot(root: ContainerRoot, mounts: readonly Mount[], cwd: string, argv: readonly string[]): string[] {
+/** The argv that runs `argv` in `root` as host `hostname`, with `mounts` in place and `cwd` as working directory. */
+export function launchInRoot(root: ContainerRoot, mounts: readonly Mount[], cwd: string, hostname: string, argv: readonly string[]): string[] {
   const mountArgs = mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readonly ? 'ro' : 'rw']);
-  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', LAUNCHER, 'skiff-container', root.rootDir, root.upperDir, root.workDir, cwd, ...mountArgs, '--', ...argv];
+  return ['unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', '-c', LAUNCHER, 'skiff-container', root.rootDir, root.upperDir, root.workDir, cwd, hostname, ...mountArgs, '--', ...argv];
 }
 
 /** The argv that runs `argv` inside the running container `pid`: its mounts, root and working dir. */
 export function enterRoot(pid: number, argv: readonly string[]): string[] {
-  return ['nsenter', `--target=${pid}`, '--mount', '--root', '--wd', '--', ...argv];
+  return ['nsenter', `--target=${pid}`, '--mount', '--uts', '--root', '--wd', '--', ...argv];
 }
 
 async function executable(path: string): Promise<boolean> {

@@ -236,7 +236,7 @@ export class ProcessRuntime implements ContainerRuntime {
         throw new CriError('Unknown', c.message);
       }
       c.root = await this.prepareRoot(c);
-      argv = launchInRoot(c.root, c.config.mounts, c.cwd, argv);
+      argv = launchInRoot(c.root, c.config.mounts, c.cwd, c.sandbox.config.hostname, argv);
     }
     const child = spawn(argv[0]!, argv.slice(1), { cwd: c.cwd, env: c.env, detached: true, stdio: [c.config.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const writer = new ContainerLogWriter(c.logPath, child.stdout!, child.stderr!, this.nowNs);

@@ -73,6 +73,8 @@ describe.runIf(supported)('container roots', () => {
     expect((await readFile(join(volume, 'file'), 'utf8')).trim()).toBe('in-volume');
     const seen = await runtime.execSync(id, ['cat', '/data/file'], 5_000);
     expect(seen).toMatchObject({ stdout: 'in-volume\n', exitCode: 0 });
+    // Its own UTS namespace: the pod's hostname, for the container and for exec.
+    expect(await runtime.execSync(id, ['cat', '/proc/sys/kernel/hostname'], 5_000)).toMatchObject({ stdout: 'web\n', exitCode: 0 });
     await runtime.stopContainer(id, 1_000);
   });
 
