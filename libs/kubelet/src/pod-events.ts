@@ -35,6 +35,11 @@ export function pullEvents(starts: readonly ContainerStart[], results: readonly 
   });
 }
 
+/** A pod whose volumes cannot be set up (an unbound claim, a missing ConfigMap) waits: FailedMount, retried. */
+export function prepareErrorEvents(message: string): PodEvent[] {
+  return [event('Warning', 'FailedMount', message)];
+}
+
 export function startEvents(results: readonly StartResult[]): PodEvent[] {
   return results.flatMap((r) => {
     const fieldPath = containerFieldPath(r.start.name, r.start.kind);

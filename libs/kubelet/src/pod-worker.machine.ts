@@ -61,7 +61,7 @@ import {
 import { killGracePeriodSeconds, specContainer, SYNC_RETRY_MS, type ContainerStart, type PullResult, type StartResult, type TerminationRequest } from './pod-sync.js';
 import { findContainerStatus, type ContainerExit } from './runtime-status.js';
 import type { ContainerToKill } from './pod-actions.js';
-import { backOffEvents, killEvents, probeEvents, pullEvents, startEvents, terminationEvents, type PodEvent } from './pod-events.js';
+import { backOffEvents, killEvents, prepareErrorEvents, probeEvents, pullEvents, startEvents, terminationEvents, type PodEvent } from './pod-events.js';
 
 export type PodWorkerEvent =
   | { readonly type: 'UPDATE'; readonly pod: Pod }
@@ -177,6 +177,9 @@ export const podWorkerMachine = setup({
     emitPullEvents: enqueueActions(({ context, enqueue, event }) => {
       for (const e of pullEvents(startList(context), (event as unknown as Done<PullResult[]>).output)) enqueue.emit(e);
     }),
+    emitPrepareErrorEvents: enqueueActions(({ context, enqueue }) => {
+      for (const e of prepareErrorEvents(context.lastError)) enqueue.emit(e);
+    }),
     emitStartEvents: enqueueActions(({ enqueue, event }) => {
       for (const e of startEvents((event as unknown as Done<StartResult[]>).output)) enqueue.emit(e);
     }),
@@ -248,7 +251,7 @@ export const podWorkerMachine = setup({
         src: 'preparePod',
         input: ({ context }) => ({ deps: context.deps, pod: context.pod }),
         onDone: 'sync',
-        onError: { target: 'pendingRetry', actions: ['recordPrepareError', 'computeStatus', 'emitStatus'] },
+        onError: { target: 'pendingRetry', actions: ['recordPrepareError', 'emitPrepareErrorEvents', 'computeStatus', 'emitStatus'] },
       },
       on: { TERMINATE: { target: 'terminating', actions: 'recordTermination' } },
     },

@@ -166,4 +166,41 @@ spec:
     await eventually(async () => ((await getPV(pvName)) === undefined ? true : undefined), 'provisioned PV deleted', 60_000);
     expect(existsSync(folder)).toBe(false);
   }, T);
+
+  it('keeps a pod whose claim is unbound waiting with a FailedMount event, and runs it once a volume binds', async () => {
+    const late = join(c.dir, 'late-data');
+    mkdirSync(late, { recursive: true });
+    writeFileSync(join(late, 'index.html'), 'late\n');
+    await apply(`apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: late-claim
+spec:
+  storageClassName: manual
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+`);
+    await apply(nginxPod('late-pod', 'late-claim'));
+    const events = await eventually(async () => {
+      const out = await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=late-pod', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+      return out.includes('FailedMount') ? out : undefined;
+    }, 'FailedMount event', 60_000);
+    expect(events).toMatch(/FailedMount: MountVolume.SetUp failed: volume task-pv-storage: persistentvolumeclaim "late-claim" is not bound \(phase Pending\)/);
+    expect((await getPVC('late-claim'))?.status?.phase).toBe('Pending');
+    await apply(`apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: late-volume
+spec:
+  storageClassName: manual
+  capacity:
+    storage: 2Gi
+  accessModes: [ReadWriteOnce]
+  hostPath:
+    path: "${late}"
+`);
+    expect(await servedBy('late-pod')).toBe('late\n');
+  }, T);
 });
