@@ -12,6 +12,7 @@ import { systemRandom } from '@skiff/core';
 import { Resources } from '@skiff/client';
 import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';
+import { CLUSTER_DOMAIN, clusterDnsAddress } from './cluster-dns.js';
 import { hollowReadyTimeoutMs, hollowSummary, startLocalHollowNodes } from './hollow-nodes.js';
 import { ensureKubeletToken } from './kubelet-token.js';
 
@@ -57,6 +58,12 @@ async function allReady(kubelets: readonly Kubelet[], timeoutMs: number): Promis
   throw new Error(`not every node became Ready within ${timeoutMs} ms`);
 }
 
+/** ClusterFirst pods resolve through the proxy's DNS when this process can serve it (cluster-dns.ts). */
+function clusterDns(cluster: string): { clusterDNS?: string[]; clusterDomain: string } {
+  const ip = clusterDnsAddress(cluster);
+  return ip === undefined ? { clusterDomain: CLUSTER_DOMAIN } : { clusterDNS: [ip], clusterDomain: CLUSTER_DOMAIN };
+}
+
 async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHandle> {
   const running: Kubelet[] = [];
   let hollow: Awaited<ReturnType<typeof startLocalHollowNodes>>;
@@ -77,6 +84,7 @@ async function startKubeletComponent(ctx: ComponentContext): Promise<ComponentHa
           rootDir: join(ctx.dataDir, 'kubelet', node.name),
           port: 0,
           authToken: apiToken.token,
+          ...clusterDns(ctx.cluster),
           clock: ctx.clock,
           random: systemRandom(),
           version: ctx.version,

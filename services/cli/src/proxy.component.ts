@@ -4,6 +4,7 @@
 // Ready once its Service and Endpoints informers have synced and the first rules are applied.
 
 import { startProxyProcess, type ProxyProcess } from '@skiff/kube-proxy';
+import { clusterDnsAddress, DNS_PORT } from './cluster-dns.js';
 import type { Component, ComponentContext, ComponentHandle } from './component.js';
 
 export const PROXY = 'proxy';
@@ -18,6 +19,7 @@ export const proxyComponent: Component = {
 
 async function startProxyComponent(ctx: ComponentContext): Promise<ComponentHandle> {
   const log = ctx.logger.child({ proxy: 'proxy-1' });
+  const dnsIP = clusterDnsAddress(ctx.cluster);
   const running: ProxyProcess = await startProxyProcess({
     natsUrls: ctx.natsUrls,
     cluster: ctx.cluster,
@@ -25,6 +27,7 @@ async function startProxyComponent(ctx: ComponentContext): Promise<ComponentHand
     version: ctx.version,
     clock: ctx.clock,
     logger: Object.assign(log, { loggerFor: (actorId: string) => log.child({ actorId }) }),
+    ...(dnsIP === undefined ? {} : { dns: { ip: dnsIP, port: DNS_PORT } }),
   });
   const synced = running.proxy.whenSynced().then((ok) => {
     if (!ok) throw new Error('the proxy stopped before its informers synced');
@@ -32,7 +35,10 @@ async function startProxyComponent(ctx: ComponentContext): Promise<ComponentHand
   return {
     ready: withDeadline(synced, PROXY_READY_TIMEOUT_MS, 'the proxy informers did not sync'),
     summary: () => ({
-      lines: [`proxy       ${running.proxy.proxier.listeners().length} listeners, ClusterIPs in 127.96.0.0/16, NodePorts on ${running.proxy.nodeAddresses().join(', ') || 'no node yet'}`],
+      lines: [
+        `proxy       ${running.proxy.proxier.listeners().length} listeners, ClusterIPs in 127.96.0.0/16, NodePorts on ${running.proxy.nodeAddresses().join(', ') || 'no node yet'}`,
+        `DNS         ${dnsIP === undefined ? 'off (port 53 needs root): pods use the host resolver' : `${dnsIP}:${DNS_PORT}, <service>.<namespace>.svc.cluster.local`}`,
+      ],
       next: [],
     }),
     stop: () => running.stop(),
