@@ -19,6 +19,7 @@ import type { Clock } from '@skiff/core';
 import type { ApiCore } from './core/index.js';
 import { adminTokenAuthenticator } from './http/authn.js';
 import { execUpgrade } from './http/exec-upgrade.js';
+import { kubeletPodPortForward } from './nats/kubelet-portforward.js';
 import type { ProtobufDecoder } from './http/body.js';
 import { HttpFront } from './http/front.js';
 import { createApiMetrics, type ApiMetrics } from './http/metrics.js';
@@ -143,6 +144,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     logger,
     exec: opts.nats === undefined ? undefined : kubeletPodExec(opts.nats.bus, opts.nats.cluster, clock),
     attach: opts.nats === undefined ? undefined : kubeletPodAttach(opts.nats.bus, opts.nats.cluster, clock),
+    portForward: opts.nats === undefined ? undefined : kubeletPodPortForward(opts.nats.bus, opts.nats.cluster, clock),
   });
   server.on('upgrade', exec.listener);
   server.on('clientError', (err, socket) => {

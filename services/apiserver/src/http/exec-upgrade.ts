@@ -22,6 +22,8 @@ import { execTarget, type ExecStream, type PodExecSource } from '../core/subreso
 import { attachTarget, type PodAttachSource } from '../core/subresources/attach.js';
 import type { Authenticator, UserInfo } from './authn.js';
 import { Channel, errorStatus, exitStatus, frame, negotiateProtocol, offeredProtocols, parseClientFrame, type RemoteCommandProtocol } from './remote-command.js';
+import { isPortForwardRequest, portForwardUpgrade } from './portforward-upgrade.js';
+import type { PodPortForwardSource } from '../core/subresources/portforward.js';
 import { parsePath } from './route.js';
 import { failureStatus, statusOfError, type Status } from './status.js';
 
@@ -32,6 +34,8 @@ export interface ExecUpgradeOptions {
   readonly exec: PodExecSource | undefined;
   /** The kubelet side of pods/attach; undefined answers 503 as for exec. */
   readonly attach?: PodAttachSource | undefined;
+  /** The kubelet side of pods/portforward (portforward-upgrade.ts); undefined answers 503. */
+  readonly portForward?: PodPortForwardSource | undefined;
   readonly logger: Logger;
 }
 
@@ -49,7 +53,9 @@ const CLIENT_MESSAGE_MAX_BYTES = 1024 * 1024;
 export function execUpgrade(opts: ExecUpgradeOptions): ExecUpgrade {
   const wss = new WebSocketServer({ noServer: true, maxPayload: CLIENT_MESSAGE_MAX_BYTES, handleProtocols: (offered) => negotiateProtocol(offered) ?? false });
   const sessions = new Set<WebSocket>();
+  const portForward = portForwardUpgrade({ core: opts.core, authenticator: opts.authenticator, source: opts.portForward, logger: opts.logger });
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (isPortForwardRequest(req)) return portForward.listener(req, socket, head);
     socket.on('error', () => undefined);
     prepare(opts, req).then(
       ({ stream, protocol, target }) => {
@@ -70,10 +76,11 @@ export function execUpgrade(opts: ExecUpgradeOptions): ExecUpgrade {
   return {
     listener,
     get openSessions() {
-      return sessions.size;
+      return sessions.size + portForward.openSessions;
     },
     stop: () => {
       for (const ws of sessions) ws.terminate();
+      portForward.stop();
     },
   };
 }

@@ -1,0 +1,135 @@
+// kubectl port-forward end to end: the real kubectl 1.32 -> the API server's WebSocket upgrade
+// (SPDY/3.1 tunneled, subprotocol SPDY/3.1+portforward.k8s.io) -> NATS `kubelet.<node>.portforward`
+// -> a TCP connection to the pod's own IP, against a real nats-server, store member, API server
+// (cluster.ts) and one kubelet. The pod serves HTTP with python3's http.server on $POD_IP:8080.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '@skiff/api';
+import { systemRandom } from '@skiff/actors';
+import { Resources } from '@skiff/client';
+import { startKubelet, type Kubelet } from '../src/index.js';
+import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+
+const NODE = 'pf-node';
+const POD = 'web';
+const PAGE = 'hello through the tunnel';
+const T = 60_000;
+
+let c: TestCluster;
+let k: Kubelet;
+const running: ChildProcess[] = [];
+
+beforeAll(async () => {
+  c = await startTestCluster();
+  k = await startKubelet({
+    natsUrls: [c.nats.url],
+    cluster: CLUSTER,
+    nodeName: NODE,
+    nodeIP: '127.0.1.8',
+    podCIDR: '127.42.208.0/24',
+    rootDir: join(c.dir, 'kubelet', NODE),
+    clock: c.clock,
+    random: systemRandom(),
+    logger: child(c.logger, { part: 'kubelet' }),
+  });
+  await k.ready;
+  const pod: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD, namespace: 'default', labels: { app: 'web' } },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      containers: [
+        {
+          name: 'main',
+          image: 'python',
+          command: ['sh', '-c', `cd "$(mktemp -d)" && echo '${PAGE}' > index.html && exec python3 -m http.server 8080 --bind "$POD_IP"`],
+          ports: [{ containerPort: 8080 }],
+        },
+      ],
+    },
+  };
+  await k.client.create(Resources.pods, pod, { namespace: 'default' });
+  await k.client.create(Resources.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } }, { namespace: 'default' });
+  const podIP = await waitFor('pod running', async () => {
+    const p = await k.client.get<Pod>(Resources.pods, POD, { namespace: 'default' });
+    return p.status?.phase === 'Running' && p.status.podIP !== undefined ? p.status.podIP : undefined;
+  });
+  // Running is not listening yet: wait until the server answers on the pod IP.
+  await waitFor('http server up', async () => (await get(podIP, 8080).catch(() => undefined))?.includes(PAGE));
+}, 120_000);
+
+afterEach(() => {
+  for (const p of running.splice(0)) p.kill('SIGKILL');
+});
+
+afterAll(async () => {
+  await k?.stop();
+  await c?.stop();
+}, 90_000);
+
+interface Forwarding {
+  readonly localPort: number;
+  readonly stderr: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `kubectl port-forward <what> :<port>` and waits for its "Forwarding from" line. */
+function portForward(what: string, port: number): Promise<Forwarding> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('/usr/bin/kubectl', [...(process.env['PF_V'] ? ['-v=' + process.env['PF_V']] : []), 'port-forward', '--address', '127.0.0.1', what, `:${port}`], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.push(proc);
+    let out = '';
+    let err = '';
+    const exited = new Promise<number | null>((done) => proc.on('close', done));
+    proc.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    proc.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out);
+      if (m !== null) resolve({ localPort: Number(m[1]), stderr: () => err, exited });
+    });
+    proc.on('error', reject);
+    void exited.then((code) => reject(new Error(`kubectl port-forward exited ${code}: ${err}`)));
+  });
+}
+
+/** GET / over a fresh connection; the body. */
+function get(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/', agent: false, timeout: 30_000 }, (res) => {
+      let body = '';
+      res.on('data', (b: Buffer) => (body += b.toString()));
+      res.on('end', () => resolve(body));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('kubectl port-forward', () => {
+  it('forwards a local port to the pod: one request, then two connections at once', async () => {
+    const f = await portForward(`pod/${POD}`, 8080);
+    expect(await get('127.0.0.1', f.localPort)).toContain(PAGE);
+    const both = await Promise.all([get('127.0.0.1', f.localPort), get('127.0.0.1', f.localPort)]);
+    expect(both.every((body) => body.includes(PAGE))).toBe(true);
+    expect(f.stderr()).not.toContain('error');
+  }, T);
+
+  it('resolves svc/<name> to a pod and its targetPort', async () => {
+    const f = await portForward('svc/web', 80);
+    expect(await get('127.0.0.1', f.localPort)).toContain(PAGE);
+  }, T);
+
+  it('reports a refused port as kubectl reports it', async () => {
+    const f = await portForward(`pod/${POD}`, 9);
+    await get('127.0.0.1', f.localPort).catch(() => undefined);
+    await waitFor('kubectl reports the error', () => (f.stderr().includes('an error occurred forwarding') ? true : undefined));
+    expect(f.stderr()).toContain(`an error occurred forwarding ${f.localPort} -> 9`);
+    expect(f.stderr()).toContain('connect: connection refused');
+  }, T);
+});
