@@ -3,7 +3,8 @@
 // the real kubectl applies a Deployment of three Python HTTP servers (each answers with its pod's
 // name) behind a Service. Requests to the ClusterIP reach all three pods; ClientIP affinity pins a
 // client to one; scaling to 1 and back to 3 serves every request once the endpoints are ready; a
-// NodePort answers on each node's address.
+// NodePort answers on each node's address; a pod started with `kubectl run -i` reaches the
+// Service by its DNS name (cluster DNS needs root: skipped otherwise).
 
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -164,5 +165,13 @@ describe('a Service in front of a Deployment, through the proxy', () => {
     for (const node of ['127.0.1.1', '127.0.1.2']) {
       await until(`NodePort on ${node}`, async () => (await get(node, nodePort)).startsWith('web-'), 30_000);
     }
+  });
+
+  it.runIf(process.getuid?.() === 0)('resolves the Service by name from inside a pod (cluster DNS, search path)', { timeout: 120_000 }, async () => {
+    const script = 'wget -qO- http://web; echo; wget -qO- http://web.default.svc.cluster.local; echo; hostname';
+    const out = await kubectl('run', 'dns-client', '-i', '--rm', '--restart=Never', '--image=busybox', '--', 'sh', '-c', script);
+    const lines = out.split('\n').filter((l) => l !== '');
+    expect(lines.slice(0, 2).every((l) => l.startsWith('web-'))).toBe(true);
+    expect(lines[2]).toBe('dns-client');
   });
 });
