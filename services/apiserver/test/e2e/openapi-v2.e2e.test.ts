@@ -97,6 +97,20 @@ items:
     expect(r.stderr).toMatch(/invalid type for io\.k8s\.api\.core\.v1\.ConfigMap\.immutable: got "string", expected "boolean"/);
   }, T);
 
+  it('validates and applies a List of what kubectl generates (nulls, empty structs, quantities as numbers, int-or-string ports)', async () => {
+    const dep = await ok(['create', 'deployment', 'list-web', '--image=nginx', '--port=80', '--dry-run=client', '-o', 'yaml']);
+    const svc = await ok(['create', 'service', 'clusterip', 'list-web', '--tcp=80:8080', '--dry-run=client', '-o', 'yaml']);
+    const item = (yaml: string): string => yaml.split('\n').map((l, i) => (l === '' ? l : i === 0 ? `- ${l}` : `  ${l}`)).join('\n');
+    const withProbe = item(dep).replace(
+      /^( +)resources: \{\}$/m,
+      (_m, pad: string) => `${pad}resources:\n${pad}  limits:\n${pad}    cpu: 1\n${pad}    memory: 64Mi\n${pad}readinessProbe:\n${pad}  httpGet:\n${pad}    path: /\n${pad}    port: 80`,
+    );
+    expect(withProbe).toContain('cpu: 1');
+    const out = await ok(['apply', '-f', '-'], `apiVersion: v1\nkind: List\nitems:\n${withProbe}\n${item(svc)}\n`);
+    expect(out).toContain('deployment.apps/list-web created');
+    expect(out).toContain('service/list-web created');
+  }, T);
+
   it('apply --validate=false skips client validation of a List', async () => {
     const out = await ok(['apply', '--validate=false', '-f', '-'], list('list-v1', 'list-v2'));
     expect(out).toContain('configmap/list-v1 created');
