@@ -33,18 +33,25 @@ export function spdyHeaderCompression(): HeaderCompression {
 function queued(stream: Deflate | Inflate, what: string): (block: Uint8Array) => Promise<Uint8Array> {
   let chunks: Buffer[] = [];
   let failure: Error | undefined;
+  let current: ((err: Error) => void) | undefined;
   stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('error', (err) => (failure = err));
+  stream.on('error', (err) => {
+    // A corrupt block breaks the context for good: this call and every later one fail.
+    failure = new SpdyProtocolError(`header ${what}: ${err.message}`);
+    current?.(failure);
+  });
   let chain: Promise<unknown> = Promise.resolve();
   return (block) => {
     const run = (): Promise<Uint8Array> =>
       new Promise((resolve, reject) => {
-        if (failure !== undefined) return reject(new SpdyProtocolError(`header ${what}: ${failure.message}`));
+        if (failure !== undefined) return reject(failure);
         chunks = [];
+        current = reject;
         stream.write(block);
         stream.flush(constants.Z_SYNC_FLUSH, () => {
           // 'data' for the flushed bytes is emitted before the flush's callback (flowing mode).
-          if (failure !== undefined) return reject(new SpdyProtocolError(`header ${what}: ${failure.message}`));
+          current = undefined;
+          if (failure !== undefined) return reject(failure);
           const result = Buffer.concat(chunks);
           if (result.length > HEADER_BLOCK_MAX_BYTES) return reject(new SpdyProtocolError(`header block of ${result.length} bytes is too large`));
           resolve(new Uint8Array(result.buffer, result.byteOffset, result.length));
