@@ -1,4 +1,4 @@
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '@skiff/api';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '@skiff/api';
 import { describe, expect, it } from 'vitest';
 import { claimKey, listerOf, syncPersistentVolumeKey, volumeKey, type Action, type PersistentVolumeListers } from '../src/index.js';
 
@@ -111,6 +111,10 @@ describe('PersistentVolume controller: provisioning and reclaiming', () => {
     const second = syncPersistentVolumeKey(volumeKey('pvc-uid-gone'), listers([], [released]), provisioner);
     expect(second.volumeOps).toEqual([{ type: 'removeDir', path: '/data/volumes/pvc-uid-gone' }]);
     expect(second.actions).toMatchObject([{ type: 'delete', name: 'pvc-uid-gone' }]);
+    // A pod still mounting the deleted claim holds the folder back.
+    const user = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { containers: [], volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'gone' } }] }, status: { phase: 'Running' } } as Pod;
+    const held = syncPersistentVolumeKey(volumeKey('pvc-uid-gone'), { ...listers([], [released]), pods: listerOf([user]) }, provisioner);
+    expect(held).toMatchObject({ actions: [], volumeOps: [], requeueAfterMs: 5000 });
   });
 
   it('keeps a Retain volume Released, and never removes a folder it did not provision', () => {

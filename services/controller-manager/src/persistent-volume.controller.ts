@@ -8,7 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '@skiff/api';
+import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '@skiff/api';
 import type { DeletedFinalStateUnknown, KubeObject, ResourceRef, SharedInformerFactory } from '@skiff/client';
 import { claimKey, Resources, syncPersistentVolumeKey, volumeKey, type ListerView, type PersistentVolumeListers, type ProvisionerConfig, type VolumeOp } from '@skiff/controllers';
 import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
@@ -48,6 +48,7 @@ export function persistentVolumeController(factory: SharedInformerFactory, deps:
     claims: lister<PersistentVolumeClaim & KubeObject>(factory, Resources.persistentVolumeClaims),
     volumes: lister<PersistentVolume & KubeObject>(factory, Resources.persistentVolumes),
     classes: lister<StorageClass & KubeObject>(factory, Resources.storageClasses),
+    pods: lister<Pod & KubeObject>(factory, Resources.pods),
   };
   const c = createController(
     {

@@ -8,7 +8,7 @@
 // (a full update: its resourceVersion makes two claims racing for one volume conflict), then
 // PV status, then the claim's volumeName, then the claim's status.
 // Folder I/O is returned as `volumeOps` for the adapter to run before the actions.
-import type { KubeObject, PersistentVolume, PersistentVolumeClaim, StorageClass } from '@skiff/api';
+import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '@skiff/api';
 import { eventFor, Resources, type Action, type SyncResult } from '../actions.js';
 import type { ListerView } from '../lister.js';
 import { claimClass, findBestMatch, isPreBoundTo } from './volume-match.js';
@@ -21,7 +21,12 @@ export interface PersistentVolumeListers {
   readonly claims: ListerView<PersistentVolumeClaim>;
   readonly volumes: ListerView<PersistentVolume>;
   readonly classes: ListerView<StorageClass>;
+  /** Pods, so a volume still mounted by a pod of its deleted claim is not wiped under it. */
+  readonly pods?: ListerView<Pod>;
 }
+
+/** How long a Released volume still mounted by a pod waits before its reclaim is tried again. */
+export const VOLUME_IN_USE_RETRY_MS = 5_000;
 
 export interface ProvisionerConfig {
   /** The provisioner name this controller answers for (StorageClass.provisioner). */
@@ -179,11 +184,11 @@ function syncVolume(pv: PersistentVolume, listers: PersistentVolumeListers, prov
   }
   // A claimRef without uid names a claim still to come: the volume waits for it.
   if (ref.uid === undefined) return phase === 'Available' ? none : { volumeOps: [], actions: [volumeStatus(pv, 'Available')] };
-  return reclaim(pv, provisioner);
+  return reclaim(pv, provisioner, listers);
 }
 
 /** The claim is gone: Released (confirmed by a live GET of the claim), then the reclaim policy. */
-function reclaim(pv: PersistentVolume, provisioner: ProvisionerConfig): PersistentVolumeSyncResult {
+function reclaim(pv: PersistentVolume, provisioner: ProvisionerConfig, listers: PersistentVolumeListers): PersistentVolumeSyncResult {
   const ref = pv.spec?.claimRef;
   const phase = pv.status?.phase;
   if (phase !== 'Released' && phase !== 'Failed') {
@@ -196,9 +201,17 @@ function reclaim(pv: PersistentVolume, provisioner: ProvisionerConfig): Persiste
   if (policy === 'Retain') return none;
   const path = pv.spec?.hostPath?.path;
   const ours = pv.metadata.annotations?.[PROVISIONED_BY_ANNOTATION] === provisioner.name && path !== undefined && path.startsWith(`${provisioner.volumesDir}/`);
+  // The claim is gone but a pod may still run on it (Skiff has no pvc-protection finalizer):
+  // deleting the folder then would pull the data from under it, so wait for its pods to end.
+  if (policy === 'Delete' && ours && claimInUse(ref?.namespace ?? '', ref?.name ?? '', listers)) return { volumeOps: [], actions: [], requeueAfterMs: VOLUME_IN_USE_RETRY_MS };
   if (policy === 'Delete' && ours) {
     return { volumeOps: [{ type: 'removeDir', path }], actions: [{ type: 'delete', resource: Resources.persistentVolumes, name: pv.metadata.name ?? '', ...(pv.metadata.uid === undefined ? {} : { preconditions: { uid: pv.metadata.uid } }) }] };
   }
   const message = policy === 'Delete' ? 'error getting deleter volume plugin for volume: no deletable volume plugin matched' : `reclaim policy ${policy} is not supported`;
   return { volumeOps: [], actions: [volumeStatus(pv, 'Failed', { reason: policy === 'Delete' ? 'VolumeFailedDelete' : 'VolumeFailedRecycle', message }), eventFor(Resources.persistentVolumes, asObj(pv), 'Warning', 'VolumeFailedDelete', message)] };
+}
+
+function claimInUse(namespace: string, claimName: string, listers: PersistentVolumeListers): boolean {
+  const pods = listers.pods?.namespace(namespace).list() ?? [];
+  return pods.some((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claimName));
 }
