@@ -133,6 +133,11 @@ function parseLimit(text: string | null): number {
   return Math.max(0, n);
 }
 
+/** An unlimited list still reads the store in pages: one store reply must fit in a bus message. */
+export const STORE_PAGE_KEYS = 500;
+/** Selective lists grow their pages up to this (Kubernetes doubles them too). */
+const STORE_PAGE_KEYS_MAX = 2_000;
+
 /** Pages through the store at one revision until `limit` objects matched (GetList). */
 async function storeList(
   ctx: CoreContext,
@@ -146,9 +151,9 @@ async function storeList(
   const items: KubeObject[] = [];
   let rev = revision;
   let start = startKey;
-  let pageSize = limit > 0 ? limit : 0;
+  let pageSize = limit > 0 ? Math.min(limit, STORE_PAGE_KEYS_MAX) : STORE_PAGE_KEYS;
   for (let guardRounds = 0; guardRounds < 100_000; guardRounds++) {
-    const page = await readAt(ctx.storage.list(prefix, { startKey: start, ...(pageSize > 0 ? { limit: pageSize } : {}), ...(rev > 0 ? { revision: rev } : {}) }), fromToken);
+    const page = await readAt(ctx.storage.list(prefix, { startKey: start, limit: pageSize, ...(rev > 0 ? { revision: rev } : {}) }), fromToken);
     // A read at a past revision reports the store's current one (etcd's header): keep ours.
     if (rev === 0) rev = page.revision;
     let lastKey: string | undefined;
@@ -170,8 +175,8 @@ async function storeList(
     }
     if (!page.more || lastKey === undefined) return { items, revision: rev };
     start = `${lastKey}\0`;
-    // Selective lists read bigger pages, up to the store's sensible bound (Kubernetes doubles too).
-    pageSize = Math.min(Math.max(pageSize * 2, 1), 10_000);
+    // Selective lists read bigger pages, up to a bound that keeps a reply within a bus message.
+    if (limit > 0) pageSize = Math.min(pageSize * 2, STORE_PAGE_KEYS_MAX);
   }
   return { items, revision: rev };
 }

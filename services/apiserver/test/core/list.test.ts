@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STORE_PAGE_KEYS } from '../../src/core/read.js';
 import { pod, q, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -26,6 +27,19 @@ const lm = (o: { metadata: unknown }) => o.metadata as Record<string, unknown>;
 const names = (list: Record<string, unknown>) => (list['items'] as Item[]).map((i) => i.metadata.name);
 
 describe('list', () => {
+  it('reads a list without a limit from the store in pages, all at one revision', async () => {
+    for (let i = 0; i < STORE_PAGE_KEYS + 10; i++) await h.obj({ verb: 'create', resource: 'configmaps', namespace: 'other', body: { metadata: { name: `cm-${String(i).padStart(4, '0')}` } } });
+    const limits: (number | undefined)[] = [];
+    const list = h.storage.list.bind(h.storage);
+    h.storage.list = (prefix, opts) => {
+      limits.push(opts?.limit);
+      return list(prefix, opts);
+    };
+    const all = await h.obj({ verb: 'list', resource: 'configmaps', namespace: 'other' });
+    expect(names(all)).toHaveLength(STORE_PAGE_KEYS + 10);
+    expect(limits).toEqual([STORE_PAGE_KEYS, STORE_PAGE_KEYS]);
+  });
+
   it('lists a namespace, or every namespace, in key order with the list kind and resourceVersion', async () => {
     const list = await h.obj({ verb: 'list', resource: 'pods', namespace: 'default' });
     expect(list.kind).toBe('PodList');
