@@ -16,6 +16,8 @@ const NODE = 'pf-node';
 const POD = 'web';
 const PAGE = 'hello through the tunnel';
 const T = 60_000;
+/** big.txt is about 3.3 MB: many times the 256 KiB credit window of the kubelet stream. */
+const BIG_LINES = 500_000;
 
 let c: TestCluster;
 let k: Kubelet;
@@ -46,13 +48,16 @@ beforeAll(async () => {
         {
           name: 'main',
           image: 'python',
-          command: ['sh', '-c', `cd "$(mktemp -d)" && echo '${PAGE}' > index.html && exec python3 -m http.server 8080 --bind "$POD_IP"`],
+          command: ['sh', '-c', `cd "$(mktemp -d)" && echo '${PAGE}' > index.html && seq 1 ${BIG_LINES} > big.txt && exec python3 -m http.server 8080 --bind "$POD_IP"`],
           ports: [{ containerPort: 8080 }],
         },
       ],
     },
   };
   await k.client.create(Resources.pods, pod, { namespace: 'default' });
+  const selector = { matchLabels: { app: 'web' } };
+  const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'python' }] } };
+  await k.client.create(Resources.deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 0, selector, template } }, { namespace: 'default' });
   await k.client.create(Resources.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } }, { namespace: 'default' });
   const podIP = await waitFor('pod running', async () => {
     const p = await k.client.get<Pod>(Resources.pods, POD, { namespace: 'default' });
@@ -80,7 +85,7 @@ interface Forwarding {
 /** Starts `kubectl port-forward <what> :<port>` and waits for its "Forwarding from" line. */
 function portForward(what: string, port: number): Promise<Forwarding> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('/usr/bin/kubectl', [...(process.env['PF_V'] ? ['-v=' + process.env['PF_V']] : []), 'port-forward', '--address', '127.0.0.1', what, `:${port}`], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('/usr/bin/kubectl', ['port-forward', '--address', '127.0.0.1', what, `:${port}`], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
     running.push(proc);
     let out = '';
     let err = '';
@@ -96,10 +101,10 @@ function portForward(what: string, port: number): Promise<Forwarding> {
   });
 }
 
-/** GET / over a fresh connection; the body. */
-function get(host: string, port: number): Promise<string> {
+/** GET `path` over a fresh connection; the body. */
+function get(host: string, port: number, path = '/'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent: false, timeout: 30_000 }, (res) => {
+    const req = request({ host, port, path, agent: false, timeout: 30_000 }, (res) => {
       let body = '';
       res.on('data', (b: Buffer) => (body += b.toString()));
       res.on('end', () => resolve(body));
@@ -122,6 +127,20 @@ describe('kubectl port-forward', () => {
 
   it('resolves svc/<name> to a pod and its targetPort', async () => {
     const f = await portForward('svc/web', 80);
+    expect(await get('127.0.0.1', f.localPort)).toContain(PAGE);
+  }, T);
+
+  it('carries a response much larger than the flow-control window, intact', async () => {
+    const f = await portForward(`pod/${POD}`, 8080);
+    const [big, page] = await Promise.all([get('127.0.0.1', f.localPort, '/big.txt'), get('127.0.0.1', f.localPort)]);
+    const lines = big.trimEnd().split('\n');
+    expect(lines.length).toBe(BIG_LINES);
+    expect([lines[0], lines[250_000], lines.at(-1)]).toEqual(['1', '250001', String(BIG_LINES)]);
+    expect(page).toContain(PAGE);
+  }, T);
+
+  it('resolves deploy/<name> to a pod of its selector', async () => {
+    const f = await portForward('deploy/web', 8080);
     expect(await get('127.0.0.1', f.localPort)).toContain(PAGE);
   }, T);
 
