@@ -40,7 +40,7 @@ export * from './schema/core.schema.js';
 export * from './schema/apps.schema.js';
 export * from './schema/replication-controller.schema.js';
 export * from './schema/storage.schema.js';
-export { accessModesString, isDefaultStorageClass, IS_DEFAULT_CLASS_ANNOTATION } from './registry/storage.resource.js';
+export { accessModesString, isDefaultStorageClass, IS_DEFAULT_CLASS_ANNOTATION, LOCAL_PATH_PROVISIONER } from './registry/storage.resource.js';
 export * from './schema/stateful-set.schema.js';
 export * from './schema/groups.schema.js';
 export * from './schema/metrics.schema.js';

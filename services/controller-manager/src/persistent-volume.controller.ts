@@ -8,14 +8,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '@skiff/api';
+import { LOCAL_PATH_PROVISIONER, type PersistentVolume, type PersistentVolumeClaim, type Pod, type StorageClass } from '@skiff/api';
 import type { DeletedFinalStateUnknown, KubeObject, ResourceRef, SharedInformerFactory } from '@skiff/client';
 import { claimKey, Resources, syncPersistentVolumeKey, volumeKey, type ListerView, type PersistentVolumeListers, type ProvisionerConfig, type VolumeOp } from '@skiff/controllers';
 import { createController, type ControllerDeps, type RunningControllerHandle } from './controller-runner.js';
 
 export const PERSISTENT_VOLUME_CONTROLLER = 'persistentvolume-binder';
-/** The provisioner name of the default StorageClass `standard` the apiserver bootstraps. */
-export const LOCAL_PATH_PROVISIONER = 'skiff.dev/local-path';
 
 export interface PersistentVolumeControllerOptions {
   /** --local-path-volumes-dir: where provisioned volumes' folders go. Default ~/.skiff/<cluster>/volumes. */

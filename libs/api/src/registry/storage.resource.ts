@@ -10,6 +10,8 @@ import type { TableColumn } from '../types.js';
 import { validatePersistentVolume, validatePersistentVolumeClaim, validateStorageClass } from '../validation/storage.validation.js';
 import { defineResource, statusSub } from './define-resource.js';
 
+/** Skiff's in-tree local-path provisioner (the controller-manager's persistentvolume-binder). */
+export const LOCAL_PATH_PROVISIONER = 'skiff.dev/local-path';
 export const IS_DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const BETA_DEFAULT_CLASS_ANNOTATION = 'storageclass.beta.kubernetes.io/is-default-class';
 

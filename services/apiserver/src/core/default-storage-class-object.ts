@@ -2,10 +2,7 @@
 // local-path provisioner. Binding is Immediate: every Skiff node of a cluster runs on one host
 // and sees the same volume folders, so a claim need not wait for its pod's node to be chosen
 // (WaitForFirstConsumer exists for node-local disks on distinct machines).
-import { IS_DEFAULT_CLASS_ANNOTATION, type KubeObject } from '@skiff/api';
-
-/** The provisioner name the controller-manager's local-path provisioner answers to. */
-export const LOCAL_PATH_PROVISIONER = 'skiff.dev/local-path';
+import { IS_DEFAULT_CLASS_ANNOTATION, LOCAL_PATH_PROVISIONER, type KubeObject } from '@skiff/api';
 
 export function defaultStorageClassObject(): KubeObject {
   return {
