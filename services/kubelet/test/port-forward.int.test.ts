@@ -4,6 +4,7 @@
 // (cluster.ts) and one kubelet. The pod serves HTTP with python3's http.server on $POD_IP:8080.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/api';
@@ -18,6 +19,19 @@ const PAGE = 'hello through the tunnel';
 const T = 60_000;
 /** big.txt is about 3.3 MB: many times the 256 KiB credit window of the kubelet stream. */
 const BIG_LINES = 500_000;
+
+/** A TCP echo server on $POD_IP:9000 that closes once the client has half-closed and all is echoed. */
+const ECHO_SERVER = [
+  'import os, socketserver',
+  'class Echo(socketserver.BaseRequestHandler):',
+  '    def handle(self):',
+  '        while True:',
+  '            data = self.request.recv(65536)',
+  '            if not data: break',
+  '            self.request.sendall(data)',
+  'socketserver.ThreadingTCPServer.allow_reuse_address = True',
+  'socketserver.ThreadingTCPServer((os.environ["POD_IP"], 9000), Echo).serve_forever()',
+].join('\n');
 
 let c: TestCluster;
 let k: Kubelet;
@@ -51,6 +65,7 @@ beforeAll(async () => {
           command: ['sh', '-c', `cd "$(mktemp -d)" && echo '${PAGE}' > index.html && seq 1 ${BIG_LINES} > big.txt && exec python3 -m http.server 8080 --bind "$POD_IP"`],
           ports: [{ containerPort: 8080 }],
         },
+        { name: 'echo', image: 'python', command: ['python3', '-c', ECHO_SERVER], ports: [{ containerPort: 9000 }] },
       ],
     },
   };
@@ -65,6 +80,7 @@ beforeAll(async () => {
   });
   // Running is not listening yet: wait until the server answers on the pod IP.
   await waitFor('http server up', async () => (await get(podIP, 8080).catch(() => undefined))?.includes(PAGE));
+  await waitFor('echo server up', async () => (await echo(9000, Buffer.from('x'), podIP).catch(() => undefined))?.toString() === 'x');
 }, 120_000);
 
 afterEach(() => {
@@ -98,6 +114,19 @@ function portForward(what: string, port: number): Promise<Forwarding> {
     });
     proc.on('error', reject);
     void exited.then((code) => reject(new Error(`kubectl port-forward exited ${code}: ${err}`)));
+  });
+}
+
+/** Sends `data`, half-closes, and collects everything the other side sends until it closes. */
+function echo(port: number, data: Buffer, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const got: Buffer[] = [];
+    socket.setTimeout(30_000, () => socket.destroy(new Error('timed out')));
+    socket.on('data', (b: Buffer) => got.push(b));
+    socket.on('end', () => resolve(Buffer.concat(got)));
+    socket.on('error', reject);
+    socket.end(data);
   });
 }
 
@@ -137,6 +166,15 @@ describe('kubectl port-forward', () => {
     expect(lines.length).toBe(BIG_LINES);
     expect([lines[0], lines[250_000], lines.at(-1)]).toEqual(['1', '250001', String(BIG_LINES)]);
     expect(page).toContain(PAGE);
+  }, T);
+
+  it('carries bytes to the pod far over the window, and a half-close, both ways intact', async () => {
+    const f = await portForward(`pod/${POD}`, 9000);
+    const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join(''));
+    const [a, b] = await Promise.all([echo(f.localPort, data), echo(f.localPort, Buffer.from('small'))]);
+    expect(a.length).toBe(data.length);
+    expect(a.equals(data)).toBe(true);
+    expect(b.toString()).toBe('small');
   }, T);
 
   it('resolves deploy/<name> to a pod of its selector', async () => {
