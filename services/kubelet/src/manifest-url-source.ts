@@ -5,6 +5,7 @@
 // a malformed body also reported once as an Event on the Node).
 import type { Clock, ServiceLogger } from '@skiff/actors';
 import { kubeTime, parseManifestList } from '@skiff/kubelet';
+import { Poller } from './poller.js';
 import type { StaticPodSet } from './static-pod-set.js';
 
 export const DEFAULT_HTTP_CHECK_FREQUENCY_MS = 20_000;
@@ -21,27 +22,18 @@ export interface ManifestUrlSourceOptions {
 }
 
 export class ManifestUrlSource {
-  private timer: number | undefined;
-  private stopped = false;
+  private readonly poller: Poller;
 
-  constructor(private readonly opts: ManifestUrlSourceOptions) {}
+  constructor(private readonly opts: ManifestUrlSourceOptions) {
+    this.poller = new Poller(opts.clock, opts.intervalMs, () => this.sync(), (err) => opts.logger.warn({ err: String(err), url: opts.url }, 'manifest url sync failed'));
+  }
 
   start(): void {
-    if (!this.stopped) void this.round();
+    this.poller.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) this.opts.clock.clearTimeout(this.timer);
-  }
-
-  private async round(): Promise<void> {
-    try {
-      await this.sync();
-    } catch (err) {
-      this.opts.logger.warn({ err: String(err), url: this.opts.url }, 'manifest url sync failed');
-    }
-    if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => void this.round(), this.opts.intervalMs);
+    this.poller.stop();
   }
 
   private async sync(): Promise<void> {

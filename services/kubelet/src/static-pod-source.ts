@@ -12,6 +12,7 @@ import type { Clock, ServiceLogger } from '@skiff/actors';
 import type { ApiClient } from '@skiff/client';
 import { kubeTime, parseStaticPodManifest } from '@skiff/kubelet';
 import type { PodManager } from './pod-manager.js';
+import { Poller } from './poller.js';
 import { StaticPodSet } from './static-pod-set.js';
 
 export interface StaticPodSourceOptions {
@@ -30,32 +31,22 @@ const MANIFEST = /\.(ya?ml|json)$/;
 export class StaticPodSource {
   /** Running static pods by manifest file, with their mirrors. */
   private readonly set: StaticPodSet;
-  private timer: number | undefined;
-  private stopped = false;
+  private readonly poller: Poller;
 
   constructor(private readonly opts: StaticPodSourceOptions) {
     this.set = new StaticPodSet(opts);
+    this.poller = new Poller(opts.clock, opts.intervalMs, () => this.sync(), (err) => opts.logger.warn({ err: String(err), dir: opts.dir }, 'static pod sync failed'));
   }
 
   start(): void {
-    void this.round();
+    this.poller.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) this.opts.clock.clearTimeout(this.timer);
+    this.poller.stop();
   }
 
-  /** Reads the folder once and reconciles; then schedules the next round. */
-  private async round(): Promise<void> {
-    try {
-      await this.sync();
-    } catch (err) {
-      this.opts.logger.warn({ err: String(err), dir: this.opts.dir }, 'static pod sync failed');
-    }
-    if (!this.stopped) this.timer = this.opts.clock.setTimeout(() => void this.round(), this.opts.intervalMs);
-  }
-
+  /** Reads the folder once and reconciles. */
   private async sync(): Promise<void> {
     const files = await readdir(this.opts.dir).catch(() => [] as string[]);
     const texts = new Map<string, string>();
