@@ -152,6 +152,7 @@ export const BUILTIN_SCHEMAS: Readonly<Record<string, ObjectSchema>> = {
   'autoscaling/HorizontalPodAutoscaler': kind({ status: object({ conditions }) }),
   'discovery.k8s.io/EndpointSlice': kind({}),
   'scheduling.k8s.io/PriorityClass': kind({}),
+  'storage.k8s.io/StorageClass': kind({ allowedTopologies: atomicList }),
   'rbac.authorization.k8s.io/Role': kind({}),
   'rbac.authorization.k8s.io/ClusterRole': kind({ aggregationRule: object({ clusterRoleSelectors: atomicList }) }),
   'rbac.authorization.k8s.io/RoleBinding': kind({ roleRef: atomicObject }),

@@ -165,6 +165,10 @@ spec:
     await kubectl(['delete', 'pvc', 'www']);
     await eventually(async () => ((await getPV(pvName)) === undefined ? true : undefined), 'provisioned PV deleted', 60_000);
     expect(existsSync(folder)).toBe(false);
+
+    // The docs' "Change the default StorageClass": a strategic merge patch of the annotation.
+    await kubectl(['patch', 'storageclass', 'standard', '-p', '{"metadata": {"annotations":{"storageclass.kubernetes.io/is-default-class":"false"}}}']);
+    expect(await kubectl(['get', 'sc'])).toMatch(/^standard\s+skiff\.dev\/local-path\s+Delete/m);
   }, T);
 
   it('keeps a pod whose claim is unbound waiting with a FailedMount event, and runs it once a volume binds', async () => {
