@@ -6,9 +6,7 @@
 // Query: container (defaults to the only container), stdin, stdout, stderr, tty (booleans; at
 // least one of stdin, stdout, stderr).
 import type { KubeObject } from '@skiff/api';
-import { fail } from '../errors.js';
-import { badRequest } from '../status.js';
-import { containerOf, flag, type ExecStream, type PodShape } from './exec.js';
+import { streamTarget, type ExecStream } from './exec.js';
 
 export interface AttachTarget {
   readonly namespace: string;
@@ -26,14 +24,5 @@ export type PodAttachSource = (target: AttachTarget) => Promise<ExecStream>;
 
 /** The attach the query asks for on this pod, or a 400 with Kubernetes' message. */
 export function attachTarget(object: KubeObject, query: URLSearchParams): AttachTarget {
-  const pod = object as PodShape;
-  const name = pod.metadata?.name ?? '';
-  const stdin = flag(query, 'stdin');
-  const stdout = flag(query, 'stdout');
-  const stderr = flag(query, 'stderr');
-  if (!stdin && !stdout && !stderr) fail(badRequest('you must specify at least 1 of stdin, stdout, stderr'));
-  const container = containerOf(pod, query.get('container') ?? '');
-  const node = pod.spec?.nodeName ?? '';
-  if (node === '') fail(badRequest(`pod ${name} does not have a host assigned`));
-  return { namespace: pod.metadata?.namespace ?? 'default', pod: name, node, container, stdin, stdout, stderr, tty: flag(query, 'tty') };
+  return streamTarget(object, query);
 }

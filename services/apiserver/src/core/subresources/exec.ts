@@ -58,12 +58,10 @@ export function flag(query: URLSearchParams, name: string): boolean {
   return v !== null && ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v);
 }
 
-/** The exec the query asks for on this pod, or a 400 with Kubernetes' message. */
-export function execTarget(object: KubeObject, query: URLSearchParams): ExecTarget {
+/** The stream a pods/exec or pods/attach query asks for on this pod (the checks both share), or a 400. */
+export function streamTarget(object: KubeObject, query: URLSearchParams): Omit<ExecTarget, 'command'> {
   const pod = object as PodShape;
   const name = pod.metadata?.name ?? '';
-  const command = query.getAll('command');
-  if (command.length === 0) fail(badRequest('you must specify at least one command for the container'));
   const stdin = flag(query, 'stdin');
   const stdout = flag(query, 'stdout');
   const stderr = flag(query, 'stderr');
@@ -71,7 +69,14 @@ export function execTarget(object: KubeObject, query: URLSearchParams): ExecTarg
   const container = containerOf(pod, query.get('container') ?? '');
   const node = pod.spec?.nodeName ?? '';
   if (node === '') fail(badRequest(`pod ${name} does not have a host assigned`));
-  return { namespace: pod.metadata?.namespace ?? 'default', pod: name, node, container, command, stdin, stdout, stderr, tty: flag(query, 'tty') };
+  return { namespace: pod.metadata?.namespace ?? 'default', pod: name, node, container, stdin, stdout, stderr, tty: flag(query, 'tty') };
+}
+
+/** The exec the query asks for on this pod, or a 400 with Kubernetes' message. */
+export function execTarget(object: KubeObject, query: URLSearchParams): ExecTarget {
+  const command = query.getAll('command');
+  if (command.length === 0) fail(badRequest('you must specify at least one command for the container'));
+  return { ...streamTarget(object, query), command };
 }
 
 export function containerOf(pod: PodShape, asked: string): string {
