@@ -143,7 +143,8 @@ interface Forward {
   ended: boolean;
 }
 
-class PortForwardSession {
+/** One tunnel: exported for tests, which drive it with a stand-in WebSocket. */
+export class PortForwardSession {
   private readonly reader = new SpdyFrameReader();
   private readonly headers: HeaderCompression = spdyHeaderCompression();
   private readonly forwards = new Map<string, Forward>();
