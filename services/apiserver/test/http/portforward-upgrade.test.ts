@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@skiff/actors';
 import { ApiError } from '@skiff/apimachinery';
 import type { ExecEvent, ExecStream } from '../../src/core/subresources/exec.js';
-import type { PodPortForwardSource } from '../../src/core/subresources/portforward.js';
+import { parsePort, portForwardTarget, type PodPortForwardSource } from '../../src/core/subresources/portforward.js';
 import { PortForwardSession } from '../../src/http/portforward-upgrade.js';
 import { spdyHeaderCompression, type HeaderCompression } from '../../src/http/spdy/header-compression.js';
 import { decodeHeaderBlock, encodeFrame, encodeHeaderBlock, RstStatus, SpdyFrameReader, type SpdyFrame } from '../../src/http/spdy/spdy-frame.js';
@@ -202,5 +202,25 @@ describe('port-forward session', () => {
     await t.until('GOAWAY', (f) => f.type === 'goaway');
     await eventually('cancel', () => conn.cancelled);
     expect(t.ws.readyState).toBe(3);
+  });
+});
+
+describe('pods/portforward checks', () => {
+  const pod = (phase: string | undefined, nodeName: string | undefined) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'ns' }, spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c' }] }, status: phase ? { phase } : {} });
+
+  it('names the pod and its node when it runs', () => {
+    expect(portForwardTarget(pod('Running', 'n1'), new URLSearchParams('ports=80&ports=8080,9090'))).toEqual({ namespace: 'ns', pod: 'web', node: 'n1' });
+  });
+
+  it('refuses as Kubernetes words it: no node, not running, a bad port', () => {
+    expect(() => portForwardTarget(pod('Running', undefined), new URLSearchParams())).toThrow('pod web does not have a host assigned');
+    expect(() => portForwardTarget(pod('Succeeded', 'n1'), new URLSearchParams())).toThrow('unable to forward port because pod is not running. Current status=Succeeded');
+    expect(() => portForwardTarget(pod(undefined, 'n1'), new URLSearchParams())).toThrow('Current status=Pending');
+    expect(() => portForwardTarget(pod('Running', 'n1'), new URLSearchParams('ports=0'))).toThrow(/invalid port "0"/);
+    expect(() => portForwardTarget(pod('Running', 'n1'), new URLSearchParams('ports=80x'))).toThrow(/invalid port/);
+  });
+
+  it('reads ports as stream headers carry them', () => {
+    expect([parsePort('80'), parsePort(' 65535 '), parsePort('65536'), parsePort(''), parsePort('-1'), parsePort('1e3')]).toEqual([80, 65535, undefined, undefined, undefined, undefined]);
   });
 });

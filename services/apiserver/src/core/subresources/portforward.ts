@@ -2,6 +2,7 @@
 // (Kubernetes: pkg/registry/core/pod/strategy.go PortForwardLocation), and the port through which
 // each forwarded connection then flows. Pure.
 //
+// The pod must be Running (a dial to a pod without its sandbox could not succeed anyway).
 // Query: ports (repeated, optional with SPDY where each stream names its port; each 1..65535).
 import type { KubeObject } from '@skiff/api';
 import { fail } from '../errors.js';
@@ -22,13 +23,16 @@ export type PodPortForwardSource = (target: PortForwardTarget, port: number) => 
 
 /** The pod whose ports the query asks for, or a 400 with Kubernetes' message. */
 export function portForwardTarget(object: KubeObject, query: URLSearchParams): PortForwardTarget {
-  const pod = object as PodShape;
+  const pod = object as PodShape & { readonly status?: { readonly phase?: string } };
   const name = pod.metadata?.name ?? '';
   for (const value of query.getAll('ports').flatMap((v) => v.split(','))) {
     if (parsePort(value) === undefined) fail(badRequest(`invalid port ${JSON.stringify(value)}: ports must be integers between 1 and 65535`));
   }
   const node = pod.spec?.nodeName ?? '';
   if (node === '') fail(badRequest(`pod ${name} does not have a host assigned`));
+  // kubectl checks this before it connects (same words); the apiserver checks it for every other client.
+  const phase = pod.status?.phase ?? 'Pending';
+  if (phase !== 'Running') fail(badRequest(`unable to forward port because pod is not running. Current status=${phase}`));
   return { namespace: pod.metadata?.namespace ?? 'default', pod: name, node };
 }
 
