@@ -15,6 +15,9 @@ import { RealClock, SeededRandom, systemRandom } from '@skiff/core';
 import { createStoreMember, type StoreMember } from '@skiff/store';
 import { Wal } from '@skiff/wal';
 import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
+import type { Pod } from '@skiff/api';
+import { Resources, type KubeObject } from '@skiff/client';
 import { startControllerManagerProcess, type ControllerManagerProcess, type ControllerManagerProcessOptions } from '../src/start.js';
 
 export const CLUSTER = 'kcm';
@@ -29,6 +32,8 @@ export interface TestCluster {
   readonly logger: ServiceLogger;
   startControllerManager(instance: string, opts?: Partial<ControllerManagerProcessOptions>): Promise<ControllerManagerProcess>;
   kubectl(args: readonly string[]): Promise<KubectlResult>;
+  /** kubectl that must succeed (the test fails with its stderr otherwise); its stdout. */
+  kubectlOk(args: readonly string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +106,11 @@ export async function startTestCluster(): Promise<TestCluster> {
       return s;
     },
     kubectl: (args) => runKubectl(args, kubectlEnv),
+    kubectlOk: async (args) => {
+      const r = await runKubectl(args, kubectlEnv);
+      expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+      return r.stdout;
+    },
     stop: async () => {
       await stop();
       if (process.env['SKIFF_TEST_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
@@ -162,4 +172,15 @@ function runKubectl(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Ku
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+type PodObj = Pod & KubeObject;
+
+/** Pods of `labelSelector` in `namespace` that are not being deleted. */
+export async function livePods(client: ApiClient, labelSelector: string, namespace = 'default'): Promise<PodObj[]> {
+  return (await client.list<PodObj>(Resources.pods, { namespace, labelSelector })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
+}
+
+export function isReady(p: Pod): boolean {
+  return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }

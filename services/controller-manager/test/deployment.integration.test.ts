@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
 import type { Pod, ReplicaSet } from '@skiff/api';
-import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { eventually, startTestCluster, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
 import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
 import type { ControllerManagerProcess } from '../src/start.js';
 
@@ -28,15 +28,10 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-const livePods = async (): Promise<PodObj[]> => (await cluster.client.list<PodObj>(Resources.pods, { namespace: 'default', labelSelector: 'app=web' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
+const livePods = (): Promise<PodObj[]> => livePodsOf(cluster.client, 'app=web');
 const replicaSets = async (): Promise<RsObj[]> => (await cluster.client.list<RsObj>(Resources.replicaSets, { namespace: 'default' })).items;
-const isReady = (p: PodObj): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-async function kubectlOk(args: string[]): Promise<string> {
-  const r = await cluster.kubectl(args);
-  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
-  return r.stdout;
-}
+const kubectlOk = (args: string[]): Promise<string> => cluster.kubectlOk(args);
 
 describe('Deployment and ReplicaSet controllers', () => {
   it('kubectl create deployment makes a ReplicaSet with 3 pods and the rollout completes', async () => {

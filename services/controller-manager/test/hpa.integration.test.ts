@@ -48,11 +48,7 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-async function kubectlOk(args: string[]): Promise<string> {
-  const r = await cluster.kubectl(args);
-  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
-  return r.stdout;
-}
+const kubectlOk = (args: string[]): Promise<string> => cluster.kubectlOk(args);
 
 const deploymentReplicas = async (): Promise<number | undefined> => (await cluster.client.get<KubeObject & { spec?: { replicas?: number } }>(Resources.deployments, 'web', { namespace: 'default' })).spec?.replicas;
 const hpa = (name = 'web'): Promise<HpaObj> => cluster.client.get<HpaObj>(Resources.horizontalPodAutoscalers, name, { namespace: 'default' });

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Resources, type KubeObject } from '@skiff/client';
+import type { KubeObject } from '@skiff/client';
 import type { Pod } from '@skiff/api';
-import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { eventually, startTestCluster, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
 import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
 
 type PodObj = Pod & KubeObject;
@@ -53,14 +53,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
-const livePods = async (): Promise<PodObj[]> => (await cluster.client.list<PodObj>(Resources.pods, { namespace: 'default', labelSelector: 'app=nginx' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
-const isReady = (p: PodObj): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const livePods = (): Promise<PodObj[]> => livePodsOf(cluster.client, 'app=nginx');
 
-async function kubectlOk(args: string[]): Promise<string> {
-  const r = await cluster.kubectl(args);
-  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
-  return r.stdout;
-}
+const kubectlOk = (args: string[]): Promise<string> => cluster.kubectlOk(args);
 
 describe('ReplicationController controller', () => {
   it('runs the docs example: 3 pods it controls, and kubectl describe counts them', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
 import type { Pod } from '@skiff/api';
-import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { eventually, startTestCluster, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
 import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
 
 type PodObj = Pod & KubeObject;
@@ -82,16 +82,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
-const livePods = async (): Promise<PodObj[]> => (await cluster.client.list<PodObj>(Resources.pods, { namespace: 'default', labelSelector: 'app=nginx' })).items.filter((p) => p.metadata.deletionTimestamp === undefined);
-const isReady = (p: PodObj): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const livePods = (): Promise<PodObj[]> => livePodsOf(cluster.client, 'app=nginx');
 const names = (pods: readonly PodObj[]): string[] => pods.map((p) => p.metadata.name ?? '').sort();
 const image = (p: PodObj | undefined): string => p?.spec?.containers[0]?.image ?? '';
 
-async function kubectlOk(args: string[]): Promise<string> {
-  const r = await cluster.kubectl(args);
-  expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
-  return r.stdout;
-}
+const kubectlOk = (args: string[]): Promise<string> => cluster.kubectlOk(args);
 
 async function readyPods(want: readonly string[]): Promise<PodObj[]> {
   return eventually(async () => {
