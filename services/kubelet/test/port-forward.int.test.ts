@@ -70,6 +70,8 @@ beforeAll(async () => {
     },
   };
   await k.client.create(Resources.pods, pod, { namespace: 'default' });
+  const nginx: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nginx', namespace: 'default' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] } };
+  await k.client.create(Resources.pods, nginx, { namespace: 'default' });
   const selector = { matchLabels: { app: 'web' } };
   const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'python' }] } };
   await k.client.create(Resources.deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 0, selector, template } }, { namespace: 'default' });
@@ -78,6 +80,11 @@ beforeAll(async () => {
     const p = await k.client.get<Pod>(Resources.pods, POD, { namespace: 'default' });
     return p.status?.phase === 'Running' && p.status.podIP !== undefined ? p.status.podIP : undefined;
   });
+  const nginxIP = await waitFor('nginx running', async () => {
+    const p = await k.client.get<Pod>(Resources.pods, 'nginx', { namespace: 'default' });
+    return p.status?.phase === 'Running' && p.status.podIP !== undefined ? p.status.podIP : undefined;
+  });
+  await waitFor('nginx up', async () => (await get(nginxIP, 80).catch(() => undefined))?.includes('Welcome to nginx'));
   // Running is not listening yet: wait until the server answers on the pod IP.
   await waitFor('http server up', async () => (await get(podIP, 8080).catch(() => undefined))?.includes(PAGE));
   await waitFor('echo server up', async () => (await echo(9000, Buffer.from('x'), podIP).catch(() => undefined))?.toString() === 'x');
@@ -152,6 +159,11 @@ describe('kubectl port-forward', () => {
     const both = await Promise.all([get('127.0.0.1', f.localPort), get('127.0.0.1', f.localPort)]);
     expect(both.every((body) => body.includes(PAGE))).toBe(true);
     expect(f.stderr()).not.toContain('error');
+  }, T);
+
+  it("forwards to port 80 of Skiff's nginx, as the docs do", async () => {
+    const f = await portForward('pod/nginx', 80);
+    expect(await get('127.0.0.1', f.localPort)).toContain('Welcome to nginx!');
   }, T);
 
   it('resolves svc/<name> to a pod and its targetPort', async () => {
