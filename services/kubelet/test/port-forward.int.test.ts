@@ -106,9 +106,9 @@ interface Forwarding {
 }
 
 /** Starts `kubectl port-forward <what> :<port>` and waits for its "Forwarding from" line. */
-function portForward(what: string, port: number): Promise<Forwarding> {
+function portForward(what: string, port: number, env: Record<string, string> = {}): Promise<Forwarding> {
   return new Promise((resolve, reject) => {
-    const proc = spawn('/usr/bin/kubectl', ['port-forward', '--address', '127.0.0.1', what, `:${port}`], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('/usr/bin/kubectl', ['port-forward', '--address', '127.0.0.1', what, `:${port}`], { env: { ...process.env, KUBECONFIG: c.api.kubeconfigPath!, HOME: c.dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     running.push(proc);
     let out = '';
     let err = '';
@@ -164,6 +164,13 @@ describe('kubectl port-forward', () => {
   it("forwards to port 80 of Skiff's nginx, as the docs do", async () => {
     const f = await portForward('pod/nginx', 80);
     expect(await get('127.0.0.1', f.localPort)).toContain('Welcome to nginx!');
+  }, T);
+
+  it('speaks plain SPDY/3.1 too, when kubectl is told not to tunnel it (PORT_FORWARD_WEBSOCKETS=false)', async () => {
+    const f = await portForward(`pod/${POD}`, 8080, { PORT_FORWARD_WEBSOCKETS: 'false' });
+    const both = await Promise.all([get('127.0.0.1', f.localPort), get('127.0.0.1', f.localPort, '/big.txt')]);
+    expect(both[0]).toContain(PAGE);
+    expect(both[1].trimEnd().split('\n').length).toBe(BIG_LINES);
   }, T);
 
   it('resolves svc/<name> to a pod and its targetPort', async () => {

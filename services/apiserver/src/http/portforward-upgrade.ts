@@ -1,6 +1,8 @@
 // Adapter: pods/portforward over WebSocket, as kubectl 1.31+ asks for it: subprotocol
 // `SPDY/3.1+portforward.k8s.io`, SPDY/3.1 frames carried in binary messages as one byte stream
-// (Kubernetes PR 123413, "Tunnel SPDY through WebSockets"). Inside, the port-forward protocol v2
+// (Kubernetes PR 123413, "Tunnel SPDY through WebSockets"); older clients (and kubectl with
+// PORT_FORWARD_WEBSOCKETS=false) upgrade to SPDY/3.1 itself, the same frames on the raw socket
+// (SpdyTransport hides which). Inside, the port-forward protocol v2
 // (portforward.k8s.io): per forwarded connection the client opens an `error` and a `data` stream
 // whose headers name the port and a requestid; once both are there, the connection is dialed
 // through the pod's kubelet (PodPortForwardSource, NATS). Bytes flow on `data`; a failure is
@@ -24,7 +26,8 @@ import { failureStatus, statusOfError, type Status } from './status.js';
 import { spdyHeaderCompression, type HeaderCompression } from './spdy/header-compression.js';
 import { decodeHeaderBlock, encodeFrame, encodeHeaderBlock, RstStatus, SpdyFrameReader, SpdyProtocolError, type SpdyFrame } from './spdy/spdy-frame.js';
 
-export const PORT_FORWARD_WEBSOCKET_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
+export const PORT_FORWARD_STREAM_PROTOCOL = 'portforward.k8s.io';
+export const PORT_FORWARD_WEBSOCKET_PROTOCOL = `SPDY/3.1+${PORT_FORWARD_STREAM_PROTOCOL}`;
 
 /** DATA frames to the client carry at most this much (client-go reads 32 KiB at a time). */
 const DATA_FRAME_MAX_BYTES = 32 * 1024;
@@ -59,21 +62,23 @@ export function portForwardUpgrade(opts: PortForwardUpgradeOptions): PortForward
   // `ws` refuses subprotocols that are not RFC 7230 tokens, and "SPDY/3.1+portforward.k8s.io" has a
   // '/': prepare() checks the offer, the header is taken off the request, and the answer added here.
   wss.on('headers', (headers) => headers.push(`Sec-WebSocket-Protocol: ${PORT_FORWARD_WEBSOCKET_PROTOCOL}`));
-  const sessions = new Set<WebSocket>();
+  const sessions = new Set<SpdyTransport>();
+  const start = (transport: SpdyTransport, target: PortForwardTarget, source: PodPortForwardSource): void => {
+    sessions.add(transport);
+    const session = new PortForwardSession(transport, target, source, opts.logger);
+    transport.onClose(() => {
+      sessions.delete(transport);
+      session.close();
+    });
+  };
   const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => undefined);
     prepare(opts, req).then(
-      ({ target, source }) => {
+      ({ target, source, via }) => {
         if (socket.destroyed) return;
+        if (via === 'spdy') return start(spdyUpgrade(socket, head), target, source);
         delete req.headers['sec-websocket-protocol'];
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          sessions.add(ws);
-          const session = new PortForwardSession(ws, target, source, opts.logger);
-          ws.once('close', () => {
-            sessions.delete(ws);
-            session.close();
-          });
-        });
+        wss.handleUpgrade(req, socket, head, (ws) => start(webSocketTransport(ws), target, source));
       },
       (err: unknown) => {
         const { status, expected } = statusOfError(err);
@@ -88,13 +93,65 @@ export function portForwardUpgrade(opts: PortForwardUpgradeOptions): PortForward
       return sessions.size;
     },
     stop: () => {
-      for (const ws of sessions) ws.terminate();
+      for (const t of sessions) t.close();
     },
   };
 }
 
+/** The byte pipe a tunnel rides: WebSocket binary messages, or the raw socket of a SPDY/3.1 upgrade. */
+export interface SpdyTransport {
+  /** Bytes from the client, or what arrived that cannot be part of a tunnel. */
+  onData(bytes: (data: Uint8Array) => void, problem: (why: string) => void): void;
+  onClose(closed: () => void): void;
+  readonly open: boolean;
+  /** `done` runs once the bytes are handed to the socket (backpressure). */
+  send(data: Uint8Array, done?: () => void): void;
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+function webSocketTransport(ws: WebSocket): SpdyTransport {
+  return {
+    onData: (bytes, problem) => ws.on('message', (data: RawData, isBinary: boolean) => (isBinary ? bytes(toBytes(data)) : problem('text messages are not part of the tunnel'))),
+    onClose: (closed) => {
+      ws.once('close', closed);
+      ws.on('error', closed);
+    },
+    get open() {
+      return ws.readyState === ws.OPEN;
+    },
+    send: (data, done) => ws.send(data, { binary: true }, () => done?.()),
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
+    close: () => ws.close(1000),
+  };
+}
+
+/** kubectl before 1.31, or with PORT_FORWARD_WEBSOCKETS=false: `Upgrade: SPDY/3.1`, then frames on the socket itself. */
+function spdyUpgrade(socket: Duplex, head: Buffer): SpdyTransport {
+  socket.write(['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', 'Upgrade: SPDY/3.1', `X-Stream-Protocol-Version: ${PORT_FORWARD_STREAM_PROTOCOL}`, '', ''].join('\r\n'));
+  return {
+    onData: (bytes) => {
+      if (head.length > 0) setImmediate(() => bytes(new Uint8Array(head)));
+      socket.on('data', (chunk: Buffer) => bytes(chunk));
+    },
+    onClose: (closed) => {
+      socket.once('close', closed);
+      socket.on('error', closed);
+    },
+    get open() {
+      return !socket.destroyed && socket.writable;
+    },
+    send: (data, done) => void socket.write(data, () => done?.()),
+    pause: () => void socket.pause(),
+    resume: () => void socket.resume(),
+    close: () => void socket.end(),
+  };
+}
+
 /** Everything that can fail before the upgrade: path, credentials, pod, query, protocol. */
-async function prepare(opts: PortForwardUpgradeOptions, req: IncomingMessage): Promise<{ target: PortForwardTarget; source: PodPortForwardSource }> {
+async function prepare(opts: PortForwardUpgradeOptions, req: IncomingMessage): Promise<{ target: PortForwardTarget; source: PodPortForwardSource; via: 'websocket' | 'spdy' }> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const route = parsePath(url.pathname);
   const path = route.type === 'resource' ? route.path : undefined;
@@ -107,12 +164,19 @@ async function prepare(opts: PortForwardUpgradeOptions, req: IncomingMessage): P
   const result = await core.handle({ verb: 'get', group: '', version: 'v1', resource: 'pods', namespace: path.namespace, name: path.name, query: new URLSearchParams(), user: auth.user });
   if (result.kind !== 'object') throw new ApiError(failureStatus(500, 'get pod: unexpected answer'));
   const target = portForwardTarget(result.object, url.searchParams);
-  // kubectl falls back to the SPDY upgrade when this 400 comes back to its WebSocket attempt, and then reports it.
-  if (header(req, 'upgrade')?.toLowerCase() !== 'websocket' || !offersPortForwardWebSocket(req.headers['sec-websocket-protocol'])) {
-    throw new ApiError(failureStatus(400, `Skiff serves portforward over WebSocket only (subprotocol ${PORT_FORWARD_WEBSOCKET_PROTOCOL}); upgrade ${JSON.stringify(header(req, 'upgrade') ?? '')} is not supported`));
+  const via = upgradeOf(req);
+  if (via === undefined) {
+    throw new ApiError(failureStatus(400, `portforward needs a WebSocket upgrade with subprotocol ${PORT_FORWARD_WEBSOCKET_PROTOCOL}, or Upgrade: SPDY/3.1 with X-Stream-Protocol-Version: ${PORT_FORWARD_STREAM_PROTOCOL}`));
   }
   if (opts.source === undefined) throw new ApiError(failureStatus(503, 'portforward needs the kubelets, and this API server runs without NATS'));
-  return { target, source: opts.source };
+  return { target, source: opts.source, via };
+}
+
+function upgradeOf(req: IncomingMessage): 'websocket' | 'spdy' | undefined {
+  const upgrade = header(req, 'upgrade')?.toLowerCase();
+  if (upgrade === 'websocket') return offersPortForwardWebSocket(req.headers['sec-websocket-protocol']) ? 'websocket' : undefined;
+  const versions = (header(req, 'x-stream-protocol-version') ?? '').split(',').map((v) => v.trim());
+  return upgrade === 'spdy/3.1' && versions.includes(PORT_FORWARD_STREAM_PROTOCOL) ? 'spdy' : undefined;
 }
 
 /** A plain HTTP answer on the raw socket (no upgrade happened), then the end of the connection. */
@@ -143,7 +207,7 @@ interface Forward {
   ended: boolean;
 }
 
-/** One tunnel: exported for tests, which drive it with a stand-in WebSocket. */
+/** One tunnel: exported for tests, which drive it through a stand-in transport. */
 export class PortForwardSession {
   private readonly reader = new SpdyFrameReader();
   private readonly headers: HeaderCompression = spdyHeaderCompression();
@@ -155,13 +219,15 @@ export class PortForwardSession {
   private closed = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly transport: SpdyTransport,
     private readonly target: PortForwardTarget,
     private readonly source: PodPortForwardSource,
     private readonly logger: Logger,
   ) {
-    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('error', () => this.close());
+    transport.onData(
+      (bytes) => this.onBytes(bytes),
+      (why) => this.fail(why),
+    );
   }
 
   close(): void {
@@ -171,11 +237,11 @@ export class PortForwardSession {
     this.headers.close();
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    if (!isBinary) return this.fail('text messages are not part of the tunnel');
+  private onBytes(bytes: Uint8Array): void {
+    if (this.closed) return;
     let frames: SpdyFrame[];
     try {
-      frames = this.reader.push(toBytes(data));
+      frames = this.reader.push(bytes);
     } catch (err) {
       return this.fail(String(err));
     }
@@ -200,7 +266,7 @@ export class PortForwardSession {
         // §2.6.5: the receiver of a PING sends it back unchanged.
         return this.send({ type: 'ping', id: frame.id });
       case 'goaway':
-        this.ws.close(1000);
+        this.transport.close();
         return this.close();
       case 'headers':
         // Header blocks share one compression context: read it so later blocks still decompress.
@@ -274,13 +340,13 @@ export class PortForwardSession {
       // Read no more from the tunnel until the kubelet's window has room (backpressure to kubectl).
       const bytes = data.slice();
       this.pendingWrites += 1;
-      this.ws.pause();
+      this.transport.pause();
       forward.writes = forward.writes
         .then(() => opened)
         .then((stream) => stream?.writeStdin(bytes))
         .finally(() => {
           this.pendingWrites -= 1;
-          if (this.pendingWrites === 0 && !this.closed) this.ws.resume();
+          if (this.pendingWrites === 0 && !this.closed) this.transport.resume();
           // SPDY/3.1 flow control (§2.6.8): give the window back as the bytes are taken.
           this.send({ type: 'window_update', streamId, delta: bytes.length });
           this.send({ type: 'window_update', streamId: 0, delta: bytes.length });
@@ -315,18 +381,18 @@ export class PortForwardSession {
   private fail(problem: string): void {
     this.logger.debug({ problem, pod: `${this.target.namespace}/${this.target.pod}` }, 'portforward: bad client data');
     this.send({ type: 'goaway', lastGoodStreamId: 0, status: 1 });
-    this.ws.close(1002, 'protocol error');
+    this.transport.close();
     this.close();
   }
 
   private send(frame: SpdyFrame): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(frame), { binary: true });
+    if (this.transport.open) this.transport.send(encodeFrame(frame));
   }
 
   /** Resolves once the bytes are handed to the socket, so a slow client slows the pod down. */
   private sendAndWait(frame: SpdyFrame): Promise<void> {
-    if (this.ws.readyState !== this.ws.OPEN) return Promise.resolve();
-    return new Promise((resolve) => this.ws.send(encodeFrame(frame), { binary: true }, () => resolve()));
+    if (!this.transport.open) return Promise.resolve();
+    return new Promise((resolve) => this.transport.send(encodeFrame(frame), resolve));
   }
 }
 

@@ -1,30 +1,36 @@
 // The port-forward session (portforward.k8s.io v2 inside SPDY/3.1) driven frame by frame through a
-// stand-in WebSocket, with a kubelet side that is an in-memory stream.
-import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
+// stand-in transport, with a kubelet side that is an in-memory stream.
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@skiff/actors';
 import { ApiError } from '@skiff/apimachinery';
 import type { ExecEvent, ExecStream } from '../../src/core/subresources/exec.js';
 import { parsePort, portForwardTarget, type PodPortForwardSource } from '../../src/core/subresources/portforward.js';
-import { PortForwardSession } from '../../src/http/portforward-upgrade.js';
+import { PortForwardSession, type SpdyTransport } from '../../src/http/portforward-upgrade.js';
 import { spdyHeaderCompression, type HeaderCompression } from '../../src/http/spdy/header-compression.js';
 import { decodeHeaderBlock, encodeFrame, encodeHeaderBlock, RstStatus, SpdyFrameReader, type SpdyFrame } from '../../src/http/spdy/spdy-frame.js';
 import { failureStatus } from '../../src/http/status.js';
 
-class FakeSocket extends EventEmitter {
-  readonly OPEN = 1;
-  readyState = 1;
+class FakeTransport implements SpdyTransport {
+  open = true;
   readonly frames: SpdyFrame[] = [];
   private readonly reader = new SpdyFrameReader();
-  send(data: Uint8Array, _opts: unknown, done?: () => void): void {
+  private deliver: (data: Uint8Array) => void = () => undefined;
+  onData(bytes: (data: Uint8Array) => void): void {
+    this.deliver = bytes;
+  }
+  onClose(): void {}
+  /** What the client sends. */
+  emit(data: Uint8Array): void {
+    this.deliver(data);
+  }
+  send(data: Uint8Array, done?: () => void): void {
     this.frames.push(...this.reader.push(data));
     done?.();
   }
   pause(): void {}
   resume(): void {}
   close(): void {
-    this.readyState = 3;
+    this.open = false;
   }
 }
 
@@ -73,12 +79,12 @@ afterEach(() => {
 
 /** A client end: kubectl's side of the tunnel, speaking through the fake socket. */
 function tunnel(source: PodPortForwardSource) {
-  const ws = new FakeSocket();
-  const session = new PortForwardSession(ws as unknown as WebSocket, TARGET, source, silentLogger());
+  const ws = new FakeTransport();
+  const session = new PortForwardSession(ws, TARGET, source, silentLogger());
   const out = spdyHeaderCompression();
   const replies = spdyHeaderCompression();
   open.push(out, replies);
-  const send = (frame: SpdyFrame): void => void ws.emit('message', encodeFrame(frame), true);
+  const send = (frame: SpdyFrame): void => ws.emit(encodeFrame(frame));
   return {
     ws,
     session,
@@ -198,10 +204,10 @@ describe('port-forward session', () => {
     const t = tunnel(async () => conn);
     for (const [id, headers] of pair('0', '80')) await t.syn(id, headers);
     await eventually('replies', () => t.ws.frames.filter((f) => f.type === 'syn_reply').length === 2);
-    t.ws.emit('message', Buffer.from([0x80, 0x02, 0, 1, 0, 0, 0, 0]), true);
+    t.ws.emit(Buffer.from([0x80, 0x02, 0, 1, 0, 0, 0, 0]));
     await t.until('GOAWAY', (f) => f.type === 'goaway');
     await eventually('cancel', () => conn.cancelled);
-    expect(t.ws.readyState).toBe(3);
+    expect(t.ws.open).toBe(false);
   });
 });
 
