@@ -15,7 +15,6 @@ import { startClusterApiServer, waitForReadyz, type ClusterApiServer } from '@sk
 import { NatsBus, startNatsServer, type NatsServerProcess } from '@skiff/bus';
 import { createApiClient, type ApiClient } from '@skiff/client';
 import { RealClock, SeededRandom, systemRandom } from '@skiff/core';
-import { startControllerManagerProcess, type ControllerManagerProcess } from '@skiff/kube-controller-manager';
 import { createStoreMember, type StoreMember } from '@skiff/store';
 import { Wal } from '@skiff/wal';
 import { startSchedulerProcess, type SchedulerProcess } from '../src/start.js';
@@ -30,8 +29,11 @@ export interface TestCluster {
   startScheduler(instance: string, schedulerName?: string): Promise<SchedulerProcess>;
   /** A scheduler as its own OS process (services/scheduler/src/main.ts), so a test can kill -9 it. */
   spawnScheduler(instance: string, args?: readonly string[]): ChildProcess;
-  /** A controller manager running only the given controllers (e.g. replicaset, deployment). */
-  startControllerManager(controllers: readonly string[]): Promise<ControllerManagerProcess>;
+  readonly clock: RealClock;
+  /** A logger into the test's log file, for more components a test starts itself. */
+  logger(bindings: Record<string, string>): ServiceLogger;
+  /** Stops `component` with the cluster (before the schedulers, the API server and the store). */
+  adopt(component: { stop(): Promise<void> }): void;
   /** The real kubectl against this API server; rejects with kubectl's stderr on a non-zero exit. */
   kubectl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -48,14 +50,14 @@ export async function startTestCluster(): Promise<TestCluster> {
   const clock = new RealClock();
   const schedulers: SchedulerProcess[] = [];
   const children: ChildProcess[] = [];
-  const managers: ControllerManagerProcess[] = [];
+  const adopted: { stop(): Promise<void> }[] = [];
   let nats: NatsServerProcess | undefined;
   let member: { member: StoreMember; host: ServiceHost; wal: Wal } | undefined;
   let api: ClusterApiServer | undefined;
   let clientBus: NatsBus | undefined;
   const stop = async (): Promise<void> => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) await killed(c);
-    for (const m of managers.splice(0)) await m.stop();
+    for (const m of adopted.splice(0)) await m.stop();
     for (const s of schedulers.splice(0)) await s.stop();
     await clientBus?.close();
     await api?.stop();
@@ -102,21 +104,9 @@ export async function startTestCluster(): Promise<TestCluster> {
       children.push(proc);
       return proc;
     },
-    async startControllerManager(controllers) {
-      const m = await startControllerManagerProcess({
-        natsUrls: [natsUrl],
-        cluster: CLUSTER,
-        instance: 'kcm-1',
-        version: '0.1.0',
-        clock,
-        controllers,
-        logger: child(logger, { part: 'controller-manager' }),
-        leaderElection: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 },
-      });
-      managers.push(m);
-      await m.manager.whenLeading();
-      return m;
-    },
+    clock,
+    logger: (bindings) => child(logger, bindings),
+    adopt: (component) => void adopted.push(component),
     async kubectl(...args) {
       const { stdout } = await run('/usr/bin/kubectl', args, { env: { ...process.env, KUBECONFIG: kubeconfigPath, HOME: dir }, timeout: 60_000 });
       return stdout;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '@skiff/api';
 import { Resources } from '@skiff/controllers';
-import { eventually, type TestCluster } from './cluster.js';
+import { eventually, type TestCluster } from '@skiff/kube-controller-manager/testing';
 import { startRealNodeCluster, type RealNodeCluster } from './real-node.js';
 
 const T = 120_000;

@@ -10,7 +10,7 @@ import { SeededRandom } from '@skiff/core';
 import { Resources } from '@skiff/controllers';
 import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
 import { startSchedulerProcess, type SchedulerProcess } from '@skiff/kube-scheduler';
-import { child, CLUSTER, eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { child, CLUSTER, eventually, startTestCluster, type TestCluster } from '@skiff/kube-controller-manager/testing';
 
 const T = 180_000;
 let c: TestCluster;

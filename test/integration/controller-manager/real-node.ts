@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SeededRandom } from '@skiff/core';
 import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
 import { startSchedulerProcess, type SchedulerProcess } from '@skiff/kube-scheduler';
-import { child, CLUSTER, startTestCluster, type TestCluster } from './cluster.js';
+import { child, CLUSTER, startTestCluster, type TestCluster } from '@skiff/kube-controller-manager/testing';
 
 export interface RealNodeCluster {
   readonly c: TestCluster;

@@ -14,7 +14,7 @@ import { SeededRandom } from '@skiff/core';
 import { startKubelet, type Kubelet } from '@skiff/kubelet-service';
 import { startSchedulerProcess, type SchedulerProcess } from '@skiff/kube-scheduler';
 import { Resources, type KubeObject } from '@skiff/client';
-import { child, CLUSTER, eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { child, CLUSTER, eventually, startTestCluster, type TestCluster } from '@skiff/kube-controller-manager/testing';
 
 const T = 300_000;
 let c: TestCluster;

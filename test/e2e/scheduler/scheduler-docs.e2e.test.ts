@@ -1,5 +1,5 @@
 // The scheduler end to end as the Kubernetes documentation drives it: the real kubectl applies the
-// docs' manifests (test/manifests/, copied from kubernetes.io) to the real API server over a real
+// docs' manifests (manifests/ beside this file, copied from kubernetes.io) to the real API server over a real
 // nats-server and store; default schedulers run as processes of their own (so one can be killed),
 // a controller manager runs the ReplicaSet and Deployment controllers for the Deployments. Nodes
 // are API objects with capacity and no kubelet: the scheduler only binds. Each block creates its
@@ -12,7 +12,8 @@ import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
-import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { startControllerManagerProcess } from '@skiff/kube-controller-manager';
+import { CLUSTER, eventually, startTestCluster, type TestCluster } from '@skiff/kube-scheduler/testing';
 
 const MANIFESTS = resolve(import.meta.dirname, 'manifests');
 const manifest = (file: string): string => resolve(MANIFESTS, file);
@@ -89,7 +90,7 @@ async function podNodesWide(): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   c = await startTestCluster();
-  await c.startControllerManager(['replicaset', 'deployment']);
+  await startControllerManager(c, ['replicaset', 'deployment']);
   for (const instance of ['scheduler-a', 'scheduler-b']) defaultSchedulers.set(instance, c.spawnScheduler(instance, LEADER_FLAGS));
   await eventually(async () => (await kubectl('get', 'lease', '-n', 'kube-system', 'kube-scheduler', '-o', 'jsonpath={.spec.holderIdentity}')) || undefined, 'a default scheduler leads', 60_000);
 }, 120_000);
@@ -308,3 +309,19 @@ describe('scheduler driven by kubectl with the Kubernetes docs manifests', { tim
     expect((scheduled['source'] as { host?: string }).host).toBe(standby);
   });
 });
+
+/** A controller manager running only `controllers` (the docs' Deployments need replicaset and deployment). */
+async function startControllerManager(cluster: TestCluster, controllers: readonly string[]): Promise<void> {
+  const kcm = await startControllerManagerProcess({
+    natsUrls: [cluster.natsUrl],
+    cluster: CLUSTER,
+    instance: 'kcm-1',
+    version: '0.1.0',
+    clock: cluster.clock,
+    controllers,
+    logger: cluster.logger({ part: 'controller-manager' }),
+    leaderElection: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 },
+  });
+  cluster.adopt(kcm);
+  await kcm.manager.whenLeading();
+}

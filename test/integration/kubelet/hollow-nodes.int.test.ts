@@ -7,8 +7,8 @@ import type { Node, Pod } from '@skiff/api';
 import { SeededRandom } from '@skiff/core';
 import { startControllerManagerProcess, type ControllerManagerProcess } from '@skiff/kube-controller-manager';
 import { Resources } from '@skiff/client';
-import { HOLLOW_NODE_CAPACITY, HOLLOW_NODE_LABEL, startHollowNodes, type HollowNodes } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { HOLLOW_NODE_CAPACITY, HOLLOW_NODE_LABEL, startHollowNodes, type HollowNodes } from '@skiff/kubelet-service';
+import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from '@skiff/kubelet-service/testing';
 
 const COUNT = 3;
 

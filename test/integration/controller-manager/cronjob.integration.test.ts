@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CronJob, Job, Pod } from '@skiff/api';
 import { Resources } from '@skiff/controllers';
-import { eventually } from './cluster.js';
+import { eventually } from '@skiff/kube-controller-manager/testing';
 import { startRealNodeCluster, type RealNodeCluster } from './real-node.js';
 
 const T = 180_000;
