@@ -37,9 +37,14 @@ function runningSession(child: ChildProcess, tty: boolean): ExecSession {
   const stdout = child.stdout!;
   const stderr = child.stderr!;
   const pid = child.pid!;
+  // Once the command is reaped its pid may be handed to an unrelated process (pid_max is small):
+  // from then on a group kill could hit someone else, so kill() does nothing.
+  let reaped = false;
+  child.once('exit', () => (reaped = true));
   const exit = new Promise<number>((resolve) => {
     child.once('close', (code, signal) => {
-      // The command's own group goes with it, as exec probes do (process-exec.ts).
+      // The command's own group goes with it, as exec probes do (process-exec.ts); members left
+      // keep the group id in use, so it cannot have been reused.
       signalGroup(pid, 'SIGKILL');
       resolve(exitCodeOf(code, signal).exitCode);
     });
@@ -50,7 +55,7 @@ function runningSession(child: ChildProcess, tty: boolean): ExecSession {
     writeStdin: (data) => writeTo(child.stdin ?? undefined, data),
     closeStdin: () => child.stdin?.end(),
     resize: () => undefined,
-    kill: () => void signalGroup(pid, 'SIGKILL'),
+    kill: () => void (reaped ? undefined : signalGroup(pid, 'SIGKILL')),
     exit,
   };
 }

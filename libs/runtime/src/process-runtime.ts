@@ -109,6 +109,8 @@ interface ContainerRecord {
   cwd?: string;
   /** Its own root file system, when it has one (enter it for exec). */
   root?: ContainerRoot;
+  /** The leader was reaped: its pid may belong to someone else now, so no more group signals. */
+  leaderReaped?: boolean;
   exited?: Promise<void>;
   /** Running `kubectl exec` sessions; they die with the container, as in its PID namespace. */
   execs?: Set<ExecSession>;
@@ -270,11 +272,12 @@ export class ProcessRuntime implements ContainerRuntime {
       this.finish(c, { exitCode: 0, signal: 0 }, '', 'stopped before it started');
       return;
     }
-    if (c.state !== 'CONTAINER_RUNNING' || c.child?.pid === undefined) return c.exited;
+    if (c.state !== 'CONTAINER_RUNNING' || c.child?.pid === undefined || c.leaderReaped === true) return c.exited;
     const pid = c.child.pid;
     if (timeoutMs > 0) {
       signalGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), timeoutMs);
+      // After the leader is reaped, watchExit has killed what was left of the group itself.
+      const timer = setTimeout(() => c.leaderReaped !== true && signalGroup(pid, 'SIGKILL'), timeoutMs);
       await c.exited;
       clearTimeout(timer);
     } else {
@@ -383,6 +386,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   private async watchExit(c: ContainerRecord, child: ChildProcess, writer: ContainerLogWriter): Promise<void> {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.once('exit', (...r) => done(r)));
+    c.leaderReaped = true;
     // The leader is gone: end the rest of its group, as the death of a PID namespace's init does.
     if (child.pid !== undefined) await this.killGroup(child.pid);
     for (const session of c.execs ?? []) session.kill();
