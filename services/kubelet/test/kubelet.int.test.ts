@@ -54,7 +54,15 @@ const notFound = (e: unknown): boolean => e instanceof ApiStatusError && e.code 
 const getPod = (name: string): Promise<Pod | undefined> => k.client.get<Pod>(Resources.pods, name, { namespace: 'default' }).catch((e: unknown) => (notFound(e) ? undefined : Promise.reject(e)));
 const cond = (p: Pod | undefined, type: string): string | undefined => p?.status?.conditions?.find((x) => x.type === type)?.status;
 
+/** The pid a container wrote to `file`; undefined while the file is empty or half written. */
+function pidIn(file: string): number | undefined {
+  const n = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 function alive(pid: number): boolean {
+  // process.kill(0) would signal this very process group: never probe or kill a pid <= 0.
+  if (!(pid > 0)) throw new Error(`not a pid: ${pid}`);
   try {
     process.kill(pid, 0);
     return true;
@@ -136,7 +144,7 @@ describe('pods', () => {
     expect(pod.status?.qosClass).toBe('BestEffort');
     const res = await fetch(`http://${pod.status!.podIP}:8080/`);
     expect(res.status).toBe(200);
-    firstPid = Number(readFileSync(pidFile, 'utf8').trim());
+    firstPid = await waitFor('the pid file', () => pidIn(pidFile));
     expect(alive(firstPid)).toBe(true);
   }, T);
 
@@ -167,6 +175,7 @@ describe('pods', () => {
   }, T);
 
   it('restarts a killed container: restartCount 1, Ready again, a new process', async () => {
+    expect(firstPid).toBeGreaterThan(0);
     process.kill(firstPid, 'SIGKILL');
     const pod = await waitFor('restart', async () => {
       const p = await getPod(name);
@@ -175,8 +184,8 @@ describe('pods', () => {
     });
     expect(pod.status?.containerStatuses?.[0]?.lastState?.terminated?.exitCode).toBe(137);
     const pid = await waitFor('new pid', () => {
-      const n = Number(readFileSync(pidFile, 'utf8').trim());
-      return n !== firstPid ? n : undefined;
+      const n = pidIn(pidFile);
+      return n !== undefined && n !== firstPid ? n : undefined;
     });
     expect(alive(pid)).toBe(true);
     firstPid = pid;
@@ -219,7 +228,7 @@ describe('static pods', () => {
     expect(mirror.spec?.nodeName).toBe(NODE);
     const pid = await waitFor('static pid', () => {
       try {
-        return Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
+        return pidIn(pidFile);
       } catch {
         return undefined;
       }
@@ -259,7 +268,7 @@ describe('eviction', () => {
       const pod = webPod('victim', join(c.dir, 'victim.pid'));
       await k2.client.create(Resources.pods, { ...pod, spec: { ...pod.spec!, nodeName: 'node-2' } }, { namespace: 'default' });
       await waitFor('victim Ready', async () => (cond(await getPod('victim'), 'Ready') === 'True' ? true : undefined));
-      const pid = Number(readFileSync(join(c.dir, 'victim.pid'), 'utf8').trim());
+      const pid = await waitFor('the victim pid', () => pidIn(join(c.dir, 'victim.pid')));
       availableMi = 50;
       const node = await waitFor('MemoryPressure', async () => {
         const n = await k2.client.get<Node>(Resources.nodes, 'node-2');

@@ -319,7 +319,7 @@ async function startControllerManager(cluster: TestCluster, controllers: readonl
     version: '0.1.0',
     clock: cluster.clock,
     controllers,
-    logger: cluster.logger({ part: 'controller-manager' }),
+    logger: cluster.child({ part: 'controller-manager' }),
     leaderElection: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 300 },
   });
   cluster.adopt(kcm);
