@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   readonly logLevel?: 'debug' | 'info' | 'warn';
   /** fsync the store's log (default off: tests do not need durability across power loss). */
   readonly fsync?: boolean;
+  /** --service-cluster-ip-range (default the apiserver's). */
+  readonly serviceClusterIpRange?: string;
 }
 
 export interface ControlPlane {
@@ -111,6 +113,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       dataDir: join(dir, 'api'),
       port: 0,
       storeMembers: ['store-1'],
+      ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }),
       clock,
       logger: child(logger, { part: 'apiserver' }),
     });
