@@ -8,7 +8,7 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createLogger, startServiceHost, type ServiceHost, type ServiceLogger } from '@skiff/actors';
+import { createLogger, startServiceHost, type LogLevel, type ServiceHost, type ServiceLogger } from '@skiff/actors';
 import { NatsBus, startNatsServer, type NatsServerProcess } from '@skiff/bus';
 import { createApiClient, type ApiClient } from '@skiff/client';
 import { RealClock, SeededRandom, systemRandom } from '@skiff/core';
@@ -21,11 +21,13 @@ export interface ControlPlaneOptions {
   readonly cluster: string;
   /** Prefix of the temporary folder and the log's component name. */
   readonly name: string;
-  readonly logLevel?: 'debug' | 'info' | 'warn';
+  readonly logLevel?: LogLevel;
   /** fsync the store's log (default off: tests do not need durability across power loss). */
   readonly fsync?: boolean;
   /** --service-cluster-ip-range (default the apiserver's). */
   readonly serviceClusterIpRange?: string;
+  /** The API client's seed, request timeout and field manager (benches wait longer). */
+  readonly client?: { readonly seed?: number; readonly requestTimeoutMs?: number; readonly fieldManager?: string };
 }
 
 export interface ControlPlane {
@@ -131,14 +133,21 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     natsUrl: nats.url,
     api,
     kubeconfigPath: api.kubeconfigPath ?? '',
-    client: createApiClient({ bus: clientBus, cluster: opts.cluster, clock, random: new SeededRandom(7) }),
+    client: createApiClient({
+      bus: clientBus,
+      cluster: opts.cluster,
+      clock,
+      random: new SeededRandom(opts.client?.seed ?? 7),
+      ...(opts.client?.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: opts.client.requestTimeoutMs }),
+      ...(opts.client?.fieldManager === undefined ? {} : { fieldManager: opts.client.fieldManager }),
+    }),
     clock,
     logger,
     child: (bindings) => child(logger, bindings),
     adopt: (component) => void adopted.push(component),
     stop: async () => {
       await stopAll();
-      if (process.env['SKIFF_TEST_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
+      if (process.env['SKIFF_TEST_KEEP'] === undefined && process.env['SKIFF_BENCH_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
