@@ -96,12 +96,16 @@ async function readyPods(want: readonly string[]): Promise<PodObj[]> {
 }
 
 /** The set's pod deletions recorded as Events, in the order the API server stored them. */
-async function deletedInOrder(): Promise<string[]> {
-  const events = (await cluster.client.list<KubeObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>(Resources.events, { namespace: 'default' })).items;
-  return events
-    .filter((e) => e.involvedObject?.name === 'web' && e.reason === 'SuccessfulDelete')
-    .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
-    .map((e) => /delete Pod (web-\d+) in StatefulSet web successful/.exec(e.message ?? '')?.[1] ?? '');
+/** The pods the controller deleted, in the order of its SuccessfulDelete events, once there are `count` (events are written after the delete). */
+async function deletedInOrder(count: number): Promise<string[]> {
+  return eventually(async () => {
+    const events = (await cluster.client.list<KubeObject & { reason?: string; message?: string; involvedObject?: { name?: string } }>(Resources.events, { namespace: 'default' })).items;
+    const deleted = events
+      .filter((e) => e.involvedObject?.name === 'web' && e.reason === 'SuccessfulDelete')
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+      .map((e) => /delete Pod (web-\d+) in StatefulSet web successful/.exec(e.message ?? '')?.[1] ?? '');
+    return deleted.length >= count ? deleted : undefined;
+  }, `${count} SuccessfulDelete events`);
 }
 
 describe('StatefulSet controller (StatefulSet Basics)', () => {
@@ -138,7 +142,7 @@ describe('StatefulSet controller (StatefulSet Basics)', () => {
     await readyPods(['web-0', 'web-1', 'web-2', 'web-3', 'web-4']);
     await kubectlOk(['scale', 'sts', 'web', '--replicas=3']);
     await readyPods(['web-0', 'web-1', 'web-2']);
-    expect(await deletedInOrder()).toEqual(['web-4', 'web-3']);
+    expect(await deletedInOrder(2)).toEqual(['web-4', 'web-3']);
     expect(await kubectlOk(['rollout', 'status', 'sts/web', '--timeout=60s'])).toContain('partitioned roll out complete: 3 new pods have been updated...');
   }, 120_000);
 
@@ -148,7 +152,7 @@ describe('StatefulSet controller (StatefulSet Basics)', () => {
     expect(await kubectlOk(['rollout', 'status', 'sts/web', '--timeout=90s'])).toContain('partitioned roll out complete: 3 new pods have been updated...');
     const pods = await readyPods(['web-0', 'web-1', 'web-2']);
     expect(pods.map(image)).toEqual(['registry.k8s.io/nginx-slim:0.21', 'registry.k8s.io/nginx-slim:0.21', 'registry.k8s.io/nginx-slim:0.21']);
-    expect(await deletedInOrder()).toEqual(['web-4', 'web-3', 'web-2', 'web-1', 'web-0']);
+    expect(await deletedInOrder(5)).toEqual(['web-4', 'web-3', 'web-2', 'web-1', 'web-0']);
     const history = await kubectlOk(['rollout', 'history', 'sts/web']);
     expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
     expect(await kubectlOk(['rollout', 'undo', 'sts/web'])).toContain('statefulset.apps/web rolled back');
