@@ -119,10 +119,12 @@ describe('liveness', () => {
         return (status(p, 'liveness')?.restartCount ?? 0) >= 1 ? p : undefined;
       }, 60_000);
       expect(status(restarted, 'liveness')?.lastState?.terminated).toBeDefined();
-      const events = await k.client.list<Event>(Resources.events, { namespace: 'default' });
-      const reasons = events.items.filter((e) => e.involvedObject?.name === 'liveness-exec').map((e) => e.reason);
-      expect(reasons).toContain('Unhealthy');
-      expect(reasons).toContain('Killing');
+      // Events are written after the fact (best effort, as Kubernetes): wait for both.
+      await waitFor('Unhealthy and Killing events', async () => {
+        const events = await k.client.list<Event>(Resources.events, { namespace: 'default' });
+        const reasons = events.items.filter((e) => e.involvedObject?.name === 'liveness-exec').map((e) => e.reason);
+        return reasons.includes('Unhealthy') && reasons.includes('Killing') ? true : undefined;
+      });
       await k.client.delete(Resources.pods, 'liveness-exec', { namespace: 'default' });
     } finally {
       await k.stop();

@@ -118,7 +118,8 @@ describe('HorizontalPodAutoscaler on measured CPU', () => {
     // Load: each pod asks for twice its request; the HPA goes to maxReplicas.
     writeFileSync(flag, '');
     await eventually(async () => ((await replicas()) === 3 ? true : undefined), 'the Deployment scaled to 3', 180_000);
-    expect((await rescales()).some((m) => /^New size: [23]; reason: cpu resource utilization \(percentage of request\) above target$/.test(m))).toBe(true);
+    // The Event is written after the scale (best effort): wait for it.
+    await eventually(async () => ((await rescales()).some((m) => /^New size: [23]; reason: cpu resource utilization \(percentage of request\) above target$/.test(m)) ? true : undefined), 'the scale-up Event');
     await eventually(async () => ((await runningPods()) === 3 ? true : undefined), 'three running burners', 90_000);
     const busy = await eventually(async () => {
       const h = await hpa();
@@ -132,6 +133,6 @@ describe('HorizontalPodAutoscaler on measured CPU', () => {
     // The load stops: with a zero scale-down window the HPA returns to minReplicas.
     rmSync(flag, { force: true });
     await eventually(async () => ((await replicas()) === 1 ? true : undefined), 'the Deployment scaled back to 1', 180_000);
-    expect(await rescales()).toContain('New size: 1; reason: All metrics below target');
+    await eventually(async () => ((await rescales()).includes('New size: 1; reason: All metrics below target') ? true : undefined), 'the scale-down Event');
   }, 600_000);
 });
