@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/api';
-import { systemRandom } from '@skiff/actors';
 import { Resources } from '@skiff/client';
-import { startKubelet, type Kubelet } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { type Kubelet } from '../src/index.js';
+import { startTestCluster, waitFor, type TestCluster, startTestKubelet } from './cluster.js';
 
 const NODE = 'attach-node';
 const T = 90_000;
@@ -42,18 +41,7 @@ async function bindPods(): Promise<void> {
 beforeAll(async () => {
   shared = mkdtempSync(join(tmpdir(), 'skiff-attach-it-'));
   c = await startTestCluster();
-  k = await startKubelet({
-    natsUrls: [c.nats.url],
-    cluster: CLUSTER,
-    nodeName: NODE,
-    nodeIP: '127.0.1.8',
-    podCIDR: '127.42.208.0/24',
-    rootDir: join(c.dir, 'kubelet', NODE),
-    clock: c.clock,
-    random: systemRandom(),
-    logger: child(c.logger, { part: 'kubelet' }),
-  });
-  await k.ready;
+  k = await startTestKubelet(c, NODE, 10);
   binder = bindPods();
 }, 120_000);
 

@@ -3,14 +3,12 @@
 // nats-server, store member and API server (cluster.ts) and one kubelet.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/api';
-import { systemRandom } from '@skiff/actors';
 import { decode, encode, isEndOfStream, NatsBus, type Envelope, type Msg } from '@skiff/bus';
 import { Resources } from '@skiff/client';
-import { startKubelet, type Kubelet } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { type Kubelet } from '../src/index.js';
+import { CLUSTER, startTestCluster, waitFor, type TestCluster, startTestKubelet } from './cluster.js';
 
 const NODE = 'exec-node';
 const POD = 'shell';
@@ -22,18 +20,7 @@ let podIP: string;
 
 beforeAll(async () => {
   c = await startTestCluster();
-  k = await startKubelet({
-    natsUrls: [c.nats.url],
-    cluster: CLUSTER,
-    nodeName: NODE,
-    nodeIP: '127.0.1.7',
-    podCIDR: '127.42.207.0/24',
-    rootDir: join(c.dir, 'kubelet', NODE),
-    clock: c.clock,
-    random: systemRandom(),
-    logger: child(c.logger, { part: 'kubelet' }),
-  });
-  await k.ready;
+  k = await startTestKubelet(c, NODE, 7);
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',

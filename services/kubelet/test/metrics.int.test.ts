@@ -11,7 +11,7 @@ import type { KubeObject, Pod, PodMetrics } from '@skiff/api';
 import { systemRandom } from '@skiff/actors';
 import { Resources } from '@skiff/client';
 import { startKubelet, type Kubelet } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { child, CLUSTER, startTestCluster, waitFor, type TestCluster, startTestKubelet } from './cluster.js';
 
 const T = 120_000;
 const NODE = 'metrics-node';
@@ -21,18 +21,7 @@ let k: Kubelet;
 
 beforeAll(async () => {
   c = await startTestCluster();
-  k = await startKubelet({
-    natsUrls: [c.nats.url],
-    cluster: CLUSTER,
-    nodeName: NODE,
-    nodeIP: '127.0.1.31',
-    podCIDR: '127.42.231.0/24',
-    rootDir: join(c.dir, 'kubelet', NODE),
-    clock: c.clock,
-    random: systemRandom(),
-    logger: child(c.logger, { part: NODE }),
-  });
-  await k.ready;
+  k = await startTestKubelet(c, NODE, 31);
 }, 120_000);
 
 afterAll(async () => {

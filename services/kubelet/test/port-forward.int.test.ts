@@ -5,13 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@skiff/api';
-import { systemRandom } from '@skiff/actors';
 import { Resources } from '@skiff/client';
-import { startKubelet, type Kubelet } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { type Kubelet } from '../src/index.js';
+import { startTestCluster, waitFor, type TestCluster, startTestKubelet } from './cluster.js';
 
 const NODE = 'pf-node';
 const POD = 'web';
@@ -39,18 +37,7 @@ const running: ChildProcess[] = [];
 
 beforeAll(async () => {
   c = await startTestCluster();
-  k = await startKubelet({
-    natsUrls: [c.nats.url],
-    cluster: CLUSTER,
-    nodeName: NODE,
-    nodeIP: '127.0.1.8',
-    podCIDR: '127.42.208.0/24',
-    rootDir: join(c.dir, 'kubelet', NODE),
-    clock: c.clock,
-    random: systemRandom(),
-    logger: child(c.logger, { part: 'kubelet' }),
-  });
-  await k.ready;
+  k = await startTestKubelet(c, NODE, 8);
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
