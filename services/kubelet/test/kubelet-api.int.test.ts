@@ -6,19 +6,16 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '@skiff/api';
-import { systemRandom } from '@skiff/actors';
 import { decode, encode } from '@skiff/bus';
 import { ApiStatusError, Resources } from '@skiff/client';
-import { startKubelet, type Kubelet } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { type Kubelet } from '../src/index.js';
+import { CLUSTER, startTestCluster, waitFor, type TestCluster, startTestKubelet } from './cluster.js';
 
 const NODE = 'api-node';
 const NODE_IP = '127.0.1.9';
-const POD_CIDR = '127.42.209.0/24';
 const TOKEN = 'kubelet-it-token';
 const T = 60_000;
 
@@ -36,22 +33,7 @@ beforeAll(async () => {
     res.end(manifest.body);
   });
   await new Promise<void>((r) => manifests.listen(0, '127.0.0.1', r));
-  k = await startKubelet({
-    natsUrls: [c.nats.url],
-    cluster: CLUSTER,
-    nodeName: NODE,
-    nodeIP: NODE_IP,
-    podCIDR: POD_CIDR,
-    rootDir: join(c.dir, 'kubelet', NODE),
-    port: 0,
-    authToken: TOKEN,
-    manifestUrl: `http://127.0.0.1:${(manifests.address() as AddressInfo).port}/manifest`,
-    httpCheckFrequencyMs: 300,
-    clock: c.clock,
-    random: systemRandom(),
-    logger: child(c.logger, { part: 'kubelet' }),
-  });
-  await k.ready;
+  k = await startTestKubelet(c, NODE, 9, { port: 0, authToken: TOKEN, manifestUrl: `http://127.0.0.1:${(manifests.address() as AddressInfo).port}/manifest`, httpCheckFrequencyMs: 300 });
 }, 120_000);
 
 afterAll(async () => {

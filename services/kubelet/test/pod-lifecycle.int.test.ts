@@ -3,15 +3,13 @@
 // container (its hash changed), a failing liveness probe restarts the container, and under memory
 // pressure the BestEffort pod goes before the Guaranteed one.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, Node, Pod } from '@skiff/api';
-import { systemRandom } from '@skiff/actors';
 import { ApiStatusError, Resources } from '@skiff/client';
 import type { NodeStatsSummary } from '@skiff/kubelet';
 import { startKubelet, type Kubelet } from '../src/index.js';
-import { child, CLUSTER, startTestCluster, waitFor, type TestCluster } from './cluster.js';
+import { startTestCluster, waitFor, type TestCluster, startTestKubelet } from './cluster.js';
 
 const T = 90_000;
 const Mi = 1024 * 1024;
@@ -26,21 +24,9 @@ afterAll(async () => {
   await c?.stop();
 }, 90_000);
 
-async function kubelet(nodeName: string, n: number, extra: Partial<Parameters<typeof startKubelet>[0]> = {}): Promise<Kubelet> {
-  const k = await startKubelet({
-    natsUrls: [c.nats.url],
-    cluster: CLUSTER,
-    nodeName,
-    nodeIP: `127.0.1.${n}`,
-    podCIDR: `127.42.${210 + n}.0/24`,
-    rootDir: join(c.dir, 'kubelet', nodeName),
-    clock: c.clock,
-    random: systemRandom(),
-    logger: child(c.logger, { part: nodeName }),
-    ...extra,
-  });
-  await k.ready;
-  return k;
+/** Node n of this file: 127.0.1.(10+n), pods in 127.42.(210+n).0/24. */
+function kubelet(nodeName: string, n: number, extra: Partial<Parameters<typeof startKubelet>[0]> = {}): Promise<Kubelet> {
+  return startTestKubelet(c, nodeName, 10 + n, extra);
 }
 
 const notFound = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 404;
