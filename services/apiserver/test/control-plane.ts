@@ -1,5 +1,5 @@
 // The control plane every integration suite starts (exported as `@skiff/apiserver/testing`): a real
-// nats-server, one real store member (Raft + MVCC + write-ahead log on disk), the real API server
+// nats-server, real store members (one by default; Raft + MVCC + write-ahead log on disk), the real API server
 // (NATS API and HTTPS with a kubeconfig) and an API client over NATS, all in this process, logs in
 // <dir>/test.log. A suite adds the components it tests (a scheduler, kubelets, a controller
 // manager) on top; stop() takes down what it added first, then this, and removes <dir> unless
@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   readonly logLevel?: LogLevel;
   /** fsync the store's log (default off: tests do not need durability across power loss). */
   readonly fsync?: boolean;
+  /** Store members (default 1; the store's own suites cover quorums). */
+  readonly storeMembers?: number;
   /** --service-cluster-ip-range (default the apiserver's). */
   readonly serviceClusterIpRange?: string;
   /** The API client's seed, request timeout and field manager (benches wait longer). */
@@ -58,14 +60,14 @@ interface Member {
   readonly wal: Wal;
 }
 
-async function startMember(dir: string, opts: ControlPlaneOptions, natsUrl: string, clock: RealClock, logger: ServiceLogger): Promise<Member> {
-  const { wal, state } = await Wal.open(join(dir, 'store', 'store-1'), { fsync: opts.fsync ?? false });
-  const bus = await NatsBus.connect({ servers: [natsUrl], name: `${opts.name}-store-1` });
-  const host = await startServiceHost({ bus, cluster: opts.cluster, service: 'store', instance: 'store-1', version: '0.1.0', description: 'test store member', clock, logger });
+async function startMember(name: string, names: readonly string[], dir: string, opts: ControlPlaneOptions, natsUrl: string, clock: RealClock, logger: ServiceLogger): Promise<Member> {
+  const { wal, state } = await Wal.open(join(dir, 'store', name), { fsync: opts.fsync ?? false });
+  const bus = await NatsBus.connect({ servers: [natsUrl], name: `${opts.name}-${name}` });
+  const host = await startServiceHost({ bus, cluster: opts.cluster, service: 'store', instance: name, version: '0.1.0', description: 'test store member', clock, logger });
   const maxPayloadBytes = bus.connection.info?.max_payload;
   const member = createStoreMember({
-    name: 'store-1',
-    members: ['store-1'],
+    name,
+    members: names,
     cluster: opts.cluster,
     bus,
     wal,
@@ -89,24 +91,25 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const clock = new RealClock();
   const adopted: { stop(): Promise<void> }[] = [];
   let nats: NatsServerProcess | undefined;
-  let member: Member | undefined;
+  const members: Member[] = [];
+  const names = Array.from({ length: opts.storeMembers ?? 1 }, (_, i) => `store-${i + 1}`);
   let api: ClusterApiServer | undefined;
   let clientBus: NatsBus | undefined;
   const stopAll = async (): Promise<void> => {
     for (const c of adopted.splice(0).reverse()) await c.stop();
     await clientBus?.close();
     await api?.stop();
-    if (member !== undefined) {
-      await member.member.stop({ transferLeadership: false });
-      await member.host.stop();
-      await member.wal.close();
+    for (const m of members.splice(0).reverse()) {
+      await m.member.stop({ transferLeadership: false });
+      await m.host.stop();
+      await m.wal.close();
     }
     await nats?.dispose();
     destination.flushSync();
   };
   try {
     nats = await startNatsServer();
-    member = await startMember(dir, opts, nats.url, clock, child(logger, { part: 'store' }));
+    for (const name of names) members.push(await startMember(name, names, dir, opts, nats.url, clock, child(logger, { part: 'store', member: name })));
     api = await startClusterApiServer({
       natsUrls: [nats.url],
       cluster: opts.cluster,
@@ -114,7 +117,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       version: '0.1.0',
       dataDir: join(dir, 'api'),
       port: 0,
-      storeMembers: ['store-1'],
+      storeMembers: names,
       ...(opts.serviceClusterIpRange === undefined ? {} : { serviceClusterIpRange: opts.serviceClusterIpRange }),
       clock,
       logger: child(logger, { part: 'apiserver' }),
