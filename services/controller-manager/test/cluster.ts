@@ -85,3 +85,13 @@ export async function livePods(client: ApiClient, labelSelector: string, namespa
 export function isReady(p: Pod): boolean {
   return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
+
+/** A ReplicaSet of `replicas` nginx pods labelled app=<name>, in default. */
+export function replicaSetObject(name: string, replicas: number): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, namespace: 'default' },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  } as unknown as KubeObject;
+}

@@ -4,6 +4,7 @@
 
 import { Resources, type ApiClient, type KubeObject } from '@skiff/client';
 import type { Pod } from '@skiff/api';
+import { startTestCluster, type TestCluster } from './cluster.js';
 
 export interface FakeKubelet {
   /** Stops renewing this node's Lease and reporting its pods (a lost node). */
@@ -108,4 +109,15 @@ export function startFakeKubelet(client: ApiClient, nodes: readonly string[], pe
       await loop;
     },
   };
+}
+
+/** A test cluster whose node-1 the fake kubelet serves, with a leading controller manager running `controllers`. */
+export async function startFakeNodeCluster(controllers: readonly string[]): Promise<{ readonly cluster: TestCluster; readonly kubelet: FakeKubelet }> {
+  const cluster = await startTestCluster();
+  await registerNode(cluster.client, 'node-1');
+  const kubelet = startFakeKubelet(cluster.client, ['node-1']);
+  cluster.adopt(kubelet);
+  const kcm = await cluster.startControllerManager('kcm-1', { controllers });
+  await kcm.manager.whenLeading();
+  return { cluster, kubelet };
 }

@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
-import { eventually, startTestCluster, type TestCluster } from './cluster.js';
+import { eventually, replicaSetObject as replicaSet, startTestCluster, type TestCluster } from './cluster.js';
 
 let cluster: TestCluster;
 
@@ -15,14 +15,6 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-function replicaSet(name: string, replicas: number): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name, namespace: 'default' },
-    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
-  } as unknown as KubeObject;
-}
 
 const podCount = async (app: string): Promise<number> => (await cluster.client.list(Resources.pods, { namespace: 'default', labelSelector: `app=${app}` })).items.length;
 

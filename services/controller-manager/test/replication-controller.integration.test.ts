@@ -2,14 +2,13 @@
 // kubectl with the docs' replication.yaml; the test binds pods and reports them Ready
 // (fake-kubelet.ts).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '@skiff/client';
 import type { Pod } from '@skiff/api';
-import { eventually, startTestCluster, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
-import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
+import { eventually, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
+import { startFakeNodeCluster } from './fake-kubelet.js';
 
 type PodObj = Pod & KubeObject;
 
@@ -35,22 +34,15 @@ spec:
 `;
 
 let cluster: TestCluster;
-let kubelet: FakeKubelet;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'skiff-rc-'));
-  cluster = await startTestCluster();
-  await registerNode(cluster.client, 'node-1');
-  kubelet = startFakeKubelet(cluster.client, ['node-1']);
-  const kcm = await cluster.startControllerManager('kcm-1', { controllers: ['replicationcontroller', 'garbagecollector'] });
-  await kcm.manager.whenLeading();
+  ({ cluster } = await startFakeNodeCluster(['replicationcontroller', 'garbagecollector']));
+  dir = cluster.dir;
 }, 60_000);
 
 afterAll(async () => {
-  await kubelet?.stop();
   await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 const livePods = (): Promise<PodObj[]> => livePodsOf(cluster.client, 'app=nginx');

@@ -3,14 +3,13 @@
 // StatefulSet web); the test binds pods and reports them Ready (fake-kubelet.ts). kubectl rollout
 // status says "partitioned roll out" because the partition defaults to 0, as in the tutorial.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources, type KubeObject } from '@skiff/client';
 import type { Pod } from '@skiff/api';
-import { eventually, startTestCluster, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
-import { registerNode, startFakeKubelet, type FakeKubelet } from './fake-kubelet.js';
+import { eventually, type TestCluster, isReady, livePods as livePodsOf } from './cluster.js';
+import { type FakeKubelet, startFakeNodeCluster } from './fake-kubelet.js';
 
 type PodObj = Pod & KubeObject;
 const CLAIMS = { group: '', version: 'v1', resource: 'persistentvolumeclaims' } as const;
@@ -68,18 +67,12 @@ let kubelet: FakeKubelet;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'skiff-sts-'));
-  cluster = await startTestCluster();
-  await registerNode(cluster.client, 'node-1');
-  kubelet = startFakeKubelet(cluster.client, ['node-1']);
-  const kcm = await cluster.startControllerManager('kcm-1', { controllers: ['statefulset', 'garbagecollector'] });
-  await kcm.manager.whenLeading();
+  ({ cluster, kubelet } = await startFakeNodeCluster(['statefulset', 'garbagecollector']));
+  dir = cluster.dir;
 }, 60_000);
 
 afterAll(async () => {
-  await kubelet?.stop();
   await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 const livePods = (): Promise<PodObj[]> => livePodsOf(cluster.client, 'app=nginx');
