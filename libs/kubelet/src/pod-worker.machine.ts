@@ -222,12 +222,16 @@ export const podWorkerMachine = setup({
         enqueue.sendTo(probeWorkerId(c.name, type), { type: 'CONTAINER_STARTED', containerId: c.id, podIP: context.sandbox?.podIP ?? '', startedAtMs: c.startedAtMs, nowMs: context.now() });
       }
     }),
-    stopProbesOfExit: enqueueActions(({ context, enqueue, event }) => {
+    stopProbesOfExit: enqueueActions(({ context, enqueue, event, self }) => {
       const exits = event.type === 'CONTAINER_EXITED' ? [event.exit] : ((event as unknown as Done<ContainerExit[]>).output ?? []);
+      // A probe worker that already finished (stopped with its pod) has nothing to hear.
+      const children = self.getSnapshot().children as Record<string, { getSnapshot(): { status: string } } | undefined>;
       for (const exit of exits) {
         const name = context.runtime.containers.find((c) => c.id === exit.containerId)?.name;
         if (name === undefined) continue;
-        for (const spec of probeWorkerSpecs(context.pod).filter((s) => s.containerName === name)) enqueue.sendTo(spec.id, { type: 'CONTAINER_STOPPED', containerId: exit.containerId });
+        for (const spec of probeWorkerSpecs(context.pod).filter((s) => s.containerName === name)) {
+          if (children[spec.id]?.getSnapshot().status === 'active') enqueue.sendTo(spec.id, { type: 'CONTAINER_STOPPED', containerId: exit.containerId });
+        }
       }
     }),
     stopAllProbes: enqueueActions(({ context, enqueue }) => {
